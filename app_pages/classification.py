@@ -1,0 +1,48 @@
+"""Classification playground: TensorFlow Playground, in PyTorch, trained live."""
+
+import streamlit as st
+
+from core.classification import build_experiment, structure_key
+from core.codegen import classification_script
+from playground import widgets
+from playground.classification_view import render_classification
+from playground.live import live_area, transport_controls
+from playground.sidebar import current_device, current_seed
+from playground.state import get_run
+from playground.urlsync import restore_settings, save_settings
+
+PAGE = "classification"
+
+st.title("Classification playground")
+st.caption(
+    "A neural network learns to separate coloured points, live. Press **Play**, then change the learning rate, "
+    "layers or activation and watch the decision boundary react. Same ideas as TensorFlow Playground, in PyTorch."
+)
+restore_settings(PAGE, current_seed())
+top = st.container()
+controls, live = st.columns([1, 4], gap="medium")
+bar = top.columns([3, 1.6, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
+config = widgets.classification_ui(list(bar[1:]), controls, current_seed())
+run, rebuilt = get_run(
+    st.session_state, PAGE, structure_key(config), lambda: build_experiment(config, current_device())
+)
+run.experiment.apply_live_settings(config.train)
+save_settings(PAGE, config)
+with bar[0]:
+    transport_controls(PAGE, run)
+if rebuilt:
+    st.toast("Settings changed the network or data, so training starts again from fresh weights.")
+with live:
+    live_area(PAGE, render_classification)
+
+with st.expander("Show the PyTorch code"):
+    st.caption("The plain PyTorch script for these settings: same data, model, seed and batch order, same losses.")
+    source = classification_script(config, epochs=max(run.epoch, 100))
+    st.download_button(
+        "Download as .py",
+        source,
+        file_name="playground_classification.py",
+        mime="text/x-python",
+        key=PAGE + "/download_code",
+    )
+    st.code(source, language="python")

@@ -1,0 +1,122 @@
+"""The classification playground's experiment: config in, a ready Trainer out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import torch
+from torch import Tensor
+
+from core.data.toy2d import DATASETS, split_train_test
+from core.engine import Trainer
+from core.features import DEFAULT_FEATURES, expand_features
+from core.models import MLPConfig, build_mlp, output_units
+from core.objectives import Penalty, make_loss, make_optimizer, set_learning_rate
+
+POINT_CHOICES: tuple[int, ...] = (0, 100, 200, 500, 1000, 2000)  # 0: the data set's default
+BATCH_CHOICES: tuple[int, ...] = (*range(1, 31), 0)  # 0: full batch
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Which points to classify."""
+
+    dataset: str = "circle"  # key into DATASETS (TF Playground's default set)
+    noise: int = 0  # percent, 0..50, TF Playground's slider
+    train_percent: int = 50  # share of points used for training, 10..90 (TF default 50)
+    n_classes: int = 3  # classes for the multi-class sets, 2..8
+    n_samples: int = 0  # 0: the data set's own default (500; the course's circles 1000)
+    version: int = 0  # bumped by "Regenerate" for fresh random points
+
+    @property
+    def classes(self) -> int:
+        """How many classes this data set has."""
+        return self.n_classes if DATASETS[self.dataset].multiclass else 2
+
+    @property
+    def samples(self) -> int:
+        """How many points are generated."""
+        return self.n_samples or DATASETS[self.dataset].default_samples
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How the network learns; everything here can change while it trains."""
+
+    loss: str = "auto"  # "auto": BCEWithLogits (2 classes) / CrossEntropy (more); "mse" to compare
+    optimizer: str = "SGD"  # "SGD" or "Adam"
+    learning_rate: float = 0.03  # TF Playground's default
+    momentum: float = 0.0  # SGD momentum; 0 is TF Playground's plain SGD
+    regularization: str = "none"  # "none", "L1" or "L2", on weights only
+    regularization_rate: float = 0.0  # multiplier of the penalty
+    batch_size: int = 10  # points per step; 0 means the full batch (TF default 10)
+
+
+@dataclass(frozen=True)
+class ClassificationConfig:
+    """Everything that defines one classification experiment."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    features: tuple[str, ...] = DEFAULT_FEATURES  # inputs built from (x1, x2)
+    model: MLPConfig = field(default_factory=MLPConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    seed: int = 42  # seeds data, initial weights and batch order
+
+
+def structure_key(config: ClassificationConfig) -> tuple:
+    """The settings whose change needs a fresh model; the rest apply to a running one."""
+    return (config.data, config.features, config.model, config.train.loss, config.train.optimizer, config.seed)
+
+
+def generate_data(data: DataConfig, seed: int) -> tuple[Tensor, Tensor]:
+    """All the points of a data set, before the train/test split."""
+    info = DATASETS[data.dataset]
+    return info.generate(data.samples, data.noise / 100, seed=seed + data.version, n_classes=data.classes)
+
+
+@dataclass
+class Experiment:
+    """A data set, its raw points and a Trainer, built from one config."""
+
+    config: ClassificationConfig
+    raw_train: tuple[Tensor, Tensor]  # (x1, x2) points and labels, for drawing
+    raw_test: tuple[Tensor, Tensor]
+    trainer: Trainer
+    penalty: Penalty
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes in the data."""
+        return self.config.data.classes
+
+    def apply_live_settings(self, train: TrainConfig) -> None:
+        """Apply learning rate, momentum, penalty and batch size to the running model."""
+        set_learning_rate(self.trainer.optimizer, train.learning_rate, train.momentum)
+        self.penalty.kind = train.regularization
+        self.penalty.rate = train.regularization_rate
+        self.trainer.batch_size = train.batch_size or None
+        self.config = replace(self.config, train=train)
+
+
+def build_experiment(config: ClassificationConfig, device: torch.device | str = "cpu") -> Experiment:
+    """Generate the data, split it, build the MLP, loss and optimizer, wrap them in a Trainer."""
+    X, y = generate_data(config.data, config.seed)
+    raw_train, raw_test = split_train_test(X, y, config.data.train_percent / 100, seed=config.seed)
+    n_classes = config.data.classes
+    model = build_mlp(len(config.features), config.model, output_units(n_classes), seed=config.seed)
+    optimizer = make_optimizer(
+        config.train.optimizer, model.parameters(), config.train.learning_rate, config.train.momentum
+    )
+    penalty = Penalty(config.train.regularization, config.train.regularization_rate)
+    trainer = Trainer(
+        model,
+        make_loss(config.train.loss, n_classes),
+        optimizer,
+        (expand_features(raw_train[0], config.features), raw_train[1]),
+        (expand_features(raw_test[0], config.features), raw_test[1]),
+        batch_size=config.train.batch_size or None,
+        device=device,
+        seed=config.seed,
+        penalty=penalty,
+    )
+    return Experiment(config, raw_train, raw_test, trainer, penalty)

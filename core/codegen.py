@@ -1,0 +1,211 @@
+"""Runnable, plain PyTorch source for a classification playground experiment.
+
+The script is the readable course-style version of what the page runs: the
+same data generator (its source is copied in), the same split, model,
+initialisation seed, loss, optimizer and batch order, so it prints the same
+losses as the page for the same seed.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+
+from core.classification import ClassificationConfig
+from core.data import toy2d
+from core.features import FEATURE_SOURCE
+from core.models import ACTIVATION_SOURCE, output_units
+
+# Which helper functions each data set's generator needs copied into the script.
+_GENERATOR_SOURCES: dict[str, tuple[str, ...]] = {
+    "circle": ("_uniform", "circle"),
+    "xor": ("_uniform", "xor"),
+    "gauss": ("gauss",),
+    "spiral": ("_uniform", "_spirals", "spiral"),
+    "multi_spiral": ("_uniform", "_spirals", "multi_spiral"),
+    "moons": ("_fit_to_plane", "moons"),
+    "circles": ("circles",),
+    "blobs": ("blobs",),
+}
+
+
+def _function_sources(names: tuple[str, ...]) -> str:
+    return "\n\n".join(inspect.getsource(getattr(toy2d, name)).rstrip() for name in names)
+
+
+def _model_source(config: ClassificationConfig) -> str:
+    n_in = len(config.features)
+    lines, width = [], n_in
+    for units in config.model.hidden:
+        lines.append(f"    nn.Linear({width}, {units}), {ACTIVATION_SOURCE[config.model.activation]},")
+        width = units
+    lines.append(f"    nn.Linear({width}, {output_units(config.data.classes)}),  # output logits")
+    return "model = nn.Sequential(\n" + "\n".join(lines) + "\n)"
+
+
+def _loss_source(config: ClassificationConfig) -> tuple[str, str]:
+    """(loss_fn definition, loss expression on y_logits and y)."""
+    binary = config.data.classes == 2
+    if config.train.loss == "mse":
+        if binary:
+            return "loss_fn = nn.MSELoss()", "loss_fn(torch.sigmoid(y_logits.squeeze(1)), y.float())"
+        return (
+            "loss_fn = nn.MSELoss()",
+            f"loss_fn(torch.softmax(y_logits, dim=1), nn.functional.one_hot(y, {config.data.classes}).float())",
+        )
+    if binary:
+        return "loss_fn = nn.BCEWithLogitsLoss()", "loss_fn(y_logits.squeeze(1), y.float())"
+    return "loss_fn = nn.CrossEntropyLoss()", "loss_fn(y_logits, y)"
+
+
+def _optimizer_source(config: ClassificationConfig) -> str:
+    train = config.train
+    if train.optimizer == "Adam":
+        return f"optimizer = torch.optim.Adam(model.parameters(), lr={train.learning_rate!r})"
+    return f"optimizer = torch.optim.SGD(model.parameters(), lr={train.learning_rate!r}, momentum={train.momentum!r})"
+
+
+def _penalty_source(config: ClassificationConfig) -> str:
+    train = config.train
+    if train.regularization == "none" or train.regularization_rate == 0:
+        return ""
+    term = "w.abs().sum()" if train.regularization == "L1" else "(w * w).sum()"
+    return (
+        f"        weights = [p for name, p in model.named_parameters() if name.endswith('weight')]\n"
+        f"        loss = loss + {train.regularization_rate!r} * sum({term} for w in weights)  "
+        f"# {train.regularization} penalty (biases are not penalised)\n"
+    )
+
+
+def classification_script(config: ClassificationConfig, epochs: int = 100) -> str:
+    """The full runnable script for `config`, training `epochs` epochs by default.
+
+    Args:
+        config: the experiment's settings.
+        epochs: default number of epochs (the script's --epochs overrides it).
+
+    Returns:
+        Python source that runs with torch alone (matplotlib only for --plot).
+    """
+    data = config.data
+    features = ", ".join(FEATURE_SOURCE[name] for name in config.features)
+    loss_def, loss_expr = _loss_source(config)
+    hidden = ", ".join(str(n) for n in config.model.hidden) or "none: logistic regression"
+    batch = config.train.batch_size or "full batch"
+    return f'''"""PyTorch Playground: classification, as a plain PyTorch script.
+
+Data: {data.dataset}, {data.samples} points, noise {data.noise} %, {data.train_percent} % for training.
+Features: {", ".join(config.features)}. Hidden layers: {hidden}, activation {config.model.activation}.
+Optimizer: {config.train.optimizer}, learning rate {config.train.learning_rate:g}, batch size {batch}.
+
+Run:  python this_script.py --epochs 200 --plot
+"""
+import argparse
+import math
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+SEED = {config.seed}
+BATCH_SIZE = {config.train.batch_size or 0}  # 0 means full batch
+PLANE_LIMIT = {toy2d.PLANE_LIMIT!r}
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--epochs", type=int, default={epochs})
+parser.add_argument("--plot", action="store_true", help="save decision_boundary.png (needs matplotlib)")
+args = parser.parse_args()
+
+# ---- 1. Data: the same generator the playground uses --------------------------------
+{_function_sources(_GENERATOR_SOURCES[data.dataset])}
+
+
+X, y = {data.dataset}({data.samples}, {data.noise / 100!r}, seed=SEED + {data.version}, n_classes={data.classes})
+
+# Shuffle once, then split into train and test sets.
+order = torch.randperm(len(X), generator=torch.Generator().manual_seed(SEED))
+n_train = min(max(round(len(X) * {data.train_percent / 100!r}), 1), len(X) - 1)
+X_train_points, y_train = X[order[:n_train]], y[order[:n_train]]
+X_test_points, y_test = X[order[n_train:]], y[order[n_train:]]
+
+
+# ---- 2. Input features --------------------------------------------------------------
+def make_features(X: Tensor) -> Tensor:
+    return torch.stack([{features}], dim=1)
+
+
+X_train, X_test = make_features(X_train_points), make_features(X_test_points)
+
+# ---- 3. Model, loss and optimizer ---------------------------------------------------
+torch.manual_seed(SEED)  # the same initial weights as the playground
+{_model_source(config)}
+{loss_def}
+{_optimizer_source(config)}
+
+
+def predict(y_logits: Tensor) -> Tensor:
+    """Class indices from logits."""
+    return (y_logits.squeeze(1) > 0).long() if y_logits.shape[1] == 1 else y_logits.argmax(dim=1)
+
+
+def evaluate(X: Tensor, y: Tensor) -> tuple[float, float]:
+    model.eval()
+    with torch.inference_mode():
+        y_logits = model(X)
+        loss = {loss_expr}
+        acc = (predict(y_logits) == y).float().mean()
+    return loss.item(), acc.item()
+
+
+# ---- 4. Training loop ---------------------------------------------------------------
+shuffle = torch.Generator().manual_seed(SEED)  # batch order
+for epoch in range(args.epochs):
+    model.train()
+    if 0 < BATCH_SIZE < len(X_train):
+        order = torch.randperm(len(X_train), generator=shuffle)
+        batches = [order[i : i + BATCH_SIZE] for i in range(0, len(X_train), BATCH_SIZE)]
+    else:
+        batches = [torch.arange(len(X_train))]  # full batch
+    for idx in batches:
+        X, y = X_train[idx], y_train[idx]
+        y_logits = model(X)  # 1. forward pass
+        loss = {loss_expr}  # 2. loss
+{_penalty_source(config)}        optimizer.zero_grad()  # 3. zero gradients
+        loss.backward()  # 4. backpropagation
+        optimizer.step()  # 5. gradient descent
+
+    train_loss, train_acc = evaluate(X_train, y_train)
+    test_loss, test_acc = evaluate(X_test, y_test)
+    if not math.isfinite(train_loss):
+        print(f"Epoch {{epoch + 1}}: the loss is not finite; lower the learning rate.")
+        break
+    print(f"Epoch {{epoch + 1}} | train loss {{train_loss:.6f}} acc {{train_acc:.4f}} | "
+          f"test loss {{test_loss:.6f}} acc {{test_acc:.4f}}")
+
+
+# ---- 5. Decision boundary -----------------------------------------------------------
+def plot_decision_boundary(path: str = "decision_boundary.png", resolution: int = 200) -> None:
+    import matplotlib.pyplot as plt
+
+    axis = torch.linspace(-PLANE_LIMIT, PLANE_LIMIT, resolution)
+    x2, x1 = torch.meshgrid(axis, axis, indexing="ij")
+    grid = torch.stack([x1.reshape(-1), x2.reshape(-1)], dim=1)
+    model.eval()
+    with torch.inference_mode():
+        classes = predict(model(make_features(grid))).reshape(resolution, resolution)
+    plt.contourf(x1, x2, classes, alpha=0.4, cmap="coolwarm")
+    plt.scatter(X_train_points[:, 0], X_train_points[:, 1], c=y_train, s=12, cmap="coolwarm", edgecolors="white")
+    plt.scatter(X_test_points[:, 0], X_test_points[:, 1], c=y_test, s=12, cmap="coolwarm", marker="x")
+    plt.title("Decision boundary (o train, x test)")
+    plt.savefig(path, dpi=120)
+    print(f"Saved {{path}}")
+
+
+if args.plot:
+    plot_decision_boundary()
+'''
+
+
+def script_epochs_preview(script: str) -> str:
+    """The script with surrounding whitespace normalised (for display)."""
+    return textwrap.dedent(script).strip() + "\n"

@@ -1,0 +1,1 @@
+"""Data setup: generated and bundled data sets."""

@@ -1,0 +1,94 @@
+"""Model builders: the playground's multi-layer perceptron."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+    "linear": nn.Identity,
+    "leaky relu": nn.LeakyReLU,
+    "gelu": nn.GELU,
+}
+
+# The same activations as PyTorch source, for "Show the PyTorch code".
+ACTIVATION_SOURCE: dict[str, str] = {
+    "relu": "nn.ReLU()",
+    "tanh": "nn.Tanh()",
+    "sigmoid": "nn.Sigmoid()",
+    "linear": "nn.Identity()",
+    "leaky relu": "nn.LeakyReLU()",
+    "gelu": "nn.GELU()",
+}
+
+MAX_HIDDEN_LAYERS = 6  # TF Playground's limit
+MAX_NEURONS = 8  # TF Playground's limit per layer
+
+
+@dataclass(frozen=True)
+class MLPConfig:
+    """The network's shape."""
+
+    hidden: tuple[int, ...] = (4, 2)  # neurons per hidden layer (TF Playground default)
+    activation: str = "tanh"  # key into ACTIVATIONS (TF Playground default)
+
+
+def output_units(n_classes: int) -> int:
+    """One logit for two classes (BCE), one per class otherwise (cross-entropy)."""
+    return 1 if n_classes == 2 else n_classes
+
+
+def build_mlp(in_features: int, config: MLPConfig, out_features: int, *, seed: int) -> nn.Sequential:
+    """Linear -> activation blocks, then a Linear output layer, initialised from `seed`.
+
+    Zero hidden layers gives logistic (softmax) regression. Initialisation is
+    PyTorch's own nn.Linear scheme drawn from a local generator, so it equals
+    `torch.manual_seed(seed)` followed by building the same nn.Sequential.
+
+    Args:
+        in_features: number of input features.
+        config: hidden sizes and activation.
+        out_features: number of logits.
+        seed: initialisation seed.
+    """
+    if config.activation not in ACTIVATIONS:
+        raise ValueError(f"Unknown activation {config.activation!r}; choose from {', '.join(ACTIVATIONS)}.")
+    if len(config.hidden) > MAX_HIDDEN_LAYERS or any(not 1 <= n <= MAX_NEURONS for n in config.hidden):
+        raise ValueError(f"Use 0-{MAX_HIDDEN_LAYERS} hidden layers of 1-{MAX_NEURONS} neurons.")
+    layers: list[nn.Module] = []
+    width = in_features
+    for units in config.hidden:
+        layers += [nn.Linear(width, units), ACTIVATIONS[config.activation]()]
+        width = units
+    layers.append(nn.Linear(width, out_features))
+    model = nn.Sequential(*layers)
+    reset_parameters(model, torch.Generator().manual_seed(int(seed)))
+    return model
+
+
+def reset_parameters(model: nn.Module, generator: torch.Generator) -> None:
+    """Re-run nn.Linear's default initialisation in module order, drawing from `generator`."""
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, nn.Linear):
+                nn.init.kaiming_uniform_(module.weight, a=math.sqrt(5), generator=generator)
+                if module.bias is not None:
+                    bound = 1 / math.sqrt(module.in_features) if module.in_features > 0 else 0.0
+                    nn.init.uniform_(module.bias, -bound, bound, generator=generator)
+
+
+def hidden_activation_indices(model: nn.Sequential) -> list[int]:
+    """Positions of the activation modules, whose outputs are the hidden neurons."""
+    return [i for i, module in enumerate(model) if not isinstance(module, nn.Linear)]
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of trainable numbers in the model."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)

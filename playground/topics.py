@@ -1,0 +1,26 @@
+"""The topic pages that exist, in course order (the home page's map and the navigation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One page of the playground."""
+
+    path: str  # the page's file, relative to the app's root
+    title: str  # shown in the navigation and on the home page
+    icon: str  # a Material icon for the navigation
+    summary: str  # one sentence on the home page
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic(
+        "app_pages/classification.py",
+        "Classification playground",
+        ":material/scatter_plot:",
+        "Train a neural network on 2-D points and watch its decision boundary and every neuron change live "
+        "(TensorFlow Playground, in PyTorch).",
+    ),
+)

@@ -1,0 +1,35 @@
+"""Mirror a page's settings in the URL and in session state, so links and page switches keep them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.classification import ClassificationConfig
+from playground.urlstate import decode, encode
+from playground.widgets import classification_widget_values, fill_missing
+
+
+def restore_settings(page: str, seed: int) -> None:
+    """Before the widgets: fill their keys from the link (first visit) or from the saved settings.
+
+    Garbage in the link falls back to defaults with a notice.
+    """
+    saved_key = f"{page}/settings"
+    if saved_key not in st.session_state:
+        config, notices = decode(st.query_params.to_dict(), ClassificationConfig(seed=seed))
+        for notice in notices:
+            st.info(notice)
+        st.session_state[saved_key] = config
+        fill_missing(st.session_state, classification_widget_values(config), overwrite=True)
+        if config.seed != seed:
+            st.session_state["app/seed"] = config.seed
+    else:
+        fill_missing(st.session_state, classification_widget_values(st.session_state[saved_key]))
+
+
+def save_settings(page: str, config: ClassificationConfig) -> None:
+    """After the widgets: remember the settings and write them to the query string."""
+    st.session_state[f"{page}/settings"] = config
+    wanted = encode(config)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)

@@ -1,0 +1,94 @@
+"""The "Show the PyTorch code" script runs on its own and reproduces the engine's numbers."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment
+from core.codegen import classification_script
+from core.models import MLPConfig
+
+LINE = re.compile(r"Epoch (\d+) \| train loss ([\d.naninf]+) acc ([\d.]+) \| test loss ([\d.naninf]+) acc ([\d.]+)")
+
+CONFIGS = {
+    "tf-default-spiral-l2-momentum": ClassificationConfig(
+        data=DataConfig(dataset="spiral", noise=10),
+        train=TrainConfig(regularization="L2", regularization_rate=0.001, momentum=0.5),
+    ),
+    "blobs-crossentropy-adam-l1": ClassificationConfig(
+        data=DataConfig(dataset="blobs", n_classes=4, noise=20),
+        features=("x1", "x2", "sin x1"),
+        model=MLPConfig((6, 3), "relu"),
+        train=TrainConfig(optimizer="Adam", learning_rate=0.01, regularization="L1", regularization_rate=0.003),
+        seed=7,
+    ),
+    "moons-mse-full-batch-logistic": ClassificationConfig(
+        data=DataConfig(dataset="moons", train_percent=70),
+        features=("x1", "x2", "x1^2", "x2^2", "x1*x2"),
+        model=MLPConfig((), "tanh"),
+        train=TrainConfig(loss="mse", batch_size=0, learning_rate=0.3),
+    ),
+    "multi-spiral-mse-gelu": ClassificationConfig(
+        data=DataConfig(dataset="multi_spiral", n_classes=3, version=2),
+        model=MLPConfig((8, 8), "gelu"),
+        train=TrainConfig(loss="mse", learning_rate=0.1, batch_size=7),
+    ),
+    "circles-course": ClassificationConfig(
+        data=DataConfig(dataset="circles", noise=5), model=MLPConfig((8,), "leaky relu")
+    ),
+    "xor-sigmoid": ClassificationConfig(data=DataConfig(dataset="xor"), model=MLPConfig((3,), "sigmoid")),
+    "gauss-linear": ClassificationConfig(data=DataConfig(dataset="gauss", noise=30), model=MLPConfig((2,), "linear")),
+    "circle": ClassificationConfig(),
+}
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_script_reproduces_the_engine(tmp_path, name):
+    config = CONFIGS[name]
+    script = tmp_path / "script.py"
+    script.write_text(classification_script(config, epochs=3))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    printed = [LINE.match(line).groups() for line in done.stdout.splitlines() if LINE.match(line)]
+    assert len(printed) == 3
+    trainer = build_experiment(config).trainer
+    for epoch, train_loss, train_acc, test_loss, test_acc in printed:
+        record = trainer.run_epoch()
+        assert int(epoch) == record.epoch
+        assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
+        assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
+        assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
+        assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)
+
+
+def test_script_plots_the_decision_boundary(tmp_path):
+    pytest.importorskip("matplotlib")
+    script = tmp_path / "script.py"
+    script.write_text(classification_script(ClassificationConfig(), epochs=1))
+    done = subprocess.run(
+        [sys.executable, str(script), "--plot"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "decision_boundary.png").stat().st_size > 1000
+
+
+def test_script_shows_the_five_numbered_steps_and_settings():
+    source = classification_script(CONFIGS["blobs-crossentropy-adam-l1"])
+    for step in (
+        "# 1. forward pass",
+        "# 2. loss",
+        "# 3. zero gradients",
+        "# 4. backpropagation",
+        "# 5. gradient descent",
+    ):
+        assert step in source
+    assert "nn.CrossEntropyLoss()" in source and "torch.optim.Adam" in source and "nn.ReLU()" in source
+    assert "SEED = 7" in source
+    compile(source, "script.py", "exec")

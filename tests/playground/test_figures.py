@@ -1,0 +1,76 @@
+import numpy as np
+import plotly.graph_objects as go
+
+from playground.figures import (
+    CLASS_COLORS,
+    boundary_figure,
+    curves_figure,
+    diverging_image,
+    downsample,
+    hex_to_rgb,
+    neuron_figure,
+    png_data_uri,
+    probability_image,
+)
+
+
+def test_probability_image_colours_certain_cells_by_class_and_coin_flips_near_white():
+    probs = np.array([[[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]], dtype=np.float32)
+    pixels = probability_image(probs)
+    assert pixels.shape == (1, 3, 3) and pixels.dtype == np.uint8
+    orange, blue = hex_to_rgb(CLASS_COLORS[0]), hex_to_rgb(CLASS_COLORS[1])
+    assert np.abs(pixels[0, 0] - (255 + (orange - 255) * 0.85)).max() <= 1
+    assert np.abs(pixels[0, 1] - (255 + (blue - 255) * 0.85)).max() <= 1
+    assert pixels[0, 2].min() > 220  # uncertain: almost white
+
+
+def test_discretized_image_uses_pure_class_colours():
+    probs = np.array([[[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]]], dtype=np.float32)
+    pixels = probability_image(probs, discretize=True)
+    assert (pixels[0, 0] == hex_to_rgb(CLASS_COLORS[2])).all()
+    assert (pixels[0, 1] == hex_to_rgb(CLASS_COLORS[0])).all()
+
+
+def test_diverging_image_signs():
+    pixels = diverging_image(np.array([[-1.0, 0.0, 1.0]]))
+    assert tuple(pixels[0, 1]) == (255, 255, 255)
+    assert pixels[0, 0, 0] > pixels[0, 0, 2]  # orange: more red than blue
+    assert pixels[0, 2, 2] > pixels[0, 2, 0]  # blue
+    assert diverging_image(np.zeros((2, 2))).min() == 255  # all zero: white, no division by zero
+
+
+def test_png_data_uri():
+    uri = png_data_uri(np.zeros((4, 4, 3), dtype=np.uint8))
+    assert uri.startswith("data:image/png;base64,")
+
+
+def test_boundary_figure_has_background_and_one_trace_per_class_and_set():
+    points = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]])
+    labels = np.array([0, 1, 1])
+    fig = boundary_figure(np.zeros((5, 5, 3), dtype=np.uint8), 6.0, (points, labels), (points[:2], labels[:2]))
+    assert isinstance(fig, go.Figure)
+    assert len(fig.layout.images) == 1 and fig.layout.images[0].sizex == 12
+    names = [trace.name for trace in fig.data]
+    assert names == ["train: class 0", "train: class 1", "test: class 0", "test: class 1"]
+    assert fig.data[1].x.tolist() == [1.0, 2.0]
+    assert len(boundary_figure(np.zeros((5, 5, 3), dtype=np.uint8), 6.0, (points, labels)).data) == 2
+
+
+def test_downsample_keeps_ends_and_caps_points():
+    x, y = downsample(list(range(10_000)), max_points=100)
+    assert len(x) <= 100 and x[0] == 1 and x[-1] == 10_000 and y[-1] == 9_999
+    assert downsample([1.0, 2.0]) == ([1, 2], [1.0, 2.0])
+
+
+def test_curves_figure_traces_and_missing_values():
+    fig = curves_figure({"train": [1.0, 0.5], "test": [None, 0.7]}, y_title="Loss")
+    assert [t.name for t in fig.data] == ["train", "test"]
+    assert np.isnan(fig.data[1].y[0]) and fig.layout.xaxis.title.text == "Epoch"
+
+
+def test_neuron_figure_is_a_symmetric_heatmap():
+    values = np.array([[0.0, -2.0], [1.0, 0.5]])
+    fig = neuron_figure(values, 6.0, "layer 1, neuron 1")
+    heatmap = fig.data[0]
+    assert heatmap.zmin == -2.0 and heatmap.zmax == 2.0
+    assert np.array(heatmap.z)[0].tolist() == [1.0, 0.5]  # flipped so the top row is drawn on top

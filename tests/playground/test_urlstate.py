@@ -1,0 +1,52 @@
+from core.classification import ClassificationConfig, DataConfig, TrainConfig
+from core.models import MLPConfig
+from playground.urlstate import decode, encode
+
+
+def test_round_trip_of_every_setting():
+    config = ClassificationConfig(
+        data=DataConfig(dataset="blobs", noise=25, train_percent=70, n_classes=5, n_samples=1000, version=3),
+        features=("x1", "x2", "sin x1"),
+        model=MLPConfig((8, 1, 3), "gelu"),
+        train=TrainConfig("mse", "Adam", 0.003, 0.0, "L1", 0.3, 0),
+        seed=123,
+    )
+    decoded, notices = decode(encode(config))
+    assert decoded == config and notices == []
+
+
+def test_zero_hidden_layers_round_trip():
+    config = ClassificationConfig(model=MLPConfig((), "relu"))
+    assert encode(config)["hidden"] == "none"
+    assert decode(encode(config))[0] == config
+
+
+def test_garbage_falls_back_to_defaults_with_a_notice_each():
+    params = {
+        "dataset": "mnist",
+        "noise": "banana",
+        "train": "95",
+        "hidden": "9,9",
+        "lr": "0.02",
+        "features": "x1,x9",
+        "batch": "-1",
+        "seed": "99999999999",
+        "activation": "<script>",
+        "points": "123",
+        "momentum": "2",
+    }
+    config, notices = decode(params)
+    assert config == ClassificationConfig()
+    assert len(notices) == len(params)
+    assert all(notice.startswith("Ignored ") for notice in notices)
+
+
+def test_unknown_parameters_are_left_alone_and_good_ones_apply():
+    config, notices = decode({"utm_source": "mail", "dataset": "spiral", "lr": "0.3", "hidden": "8,8,8"})
+    assert notices == []
+    assert config.data.dataset == "spiral" and config.train.learning_rate == 0.3 and config.model.hidden == (8, 8, 8)
+
+
+def test_list_values_use_the_last_one_and_features_are_canonical():
+    config, _ = decode({"features": ["x1", "x2,x1"], "noise": ["5", "10"]})
+    assert config.features == ("x1", "x2") and config.data.noise == 10
