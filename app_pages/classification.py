@@ -19,16 +19,17 @@ st.caption(
     "layers or activation and watch the decision boundary react. Same ideas as TensorFlow Playground, in PyTorch."
 )
 restore_settings(PAGE, current_seed())
+buttons = st.container()
 top = st.container()
 controls, live = st.columns([1, 4], gap="medium")
-bar = top.columns([3, 1.6, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
-config = widgets.classification_ui(list(bar[1:]), controls, current_seed())
+bar = top.columns([1.4, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
+config = widgets.classification_ui(list(bar), controls, current_seed())
 run, rebuilt = get_run(
     st.session_state, PAGE, structure_key(config), lambda: build_experiment(config, current_device())
 )
 run.experiment.apply_live_settings(config.train)
 save_settings(PAGE, config)
-with bar[0]:
+with buttons:
     transport_controls(PAGE, run)
 if rebuilt:
     st.toast("Settings changed the network or data, so training starts again from fresh weights.")

@@ -15,15 +15,18 @@ BOUNDARY_RESOLUTION = 100  # cells per side of the decision grid
 NEURON_RESOLUTION = 40  # cells per side of each neuron's thumbnail
 
 
-def _layer_strip(maps: np.ndarray, tile: int = 64, gap: int = 6) -> np.ndarray:
-    """Side-by-side neuron thumbnails of one layer as one image (one PNG instead of many)."""
+def _layer_strip(maps: np.ndarray, tile: int = 64, gap: int = 6, per_row: int = 4) -> np.ndarray:
+    """One layer's neuron thumbnails as one image, at most `per_row` across (one PNG instead of many)."""
     count = maps.shape[0]
-    strip = np.full((tile, count * tile + (count - 1) * gap, 3), 255, dtype=np.uint8)
+    columns, rows = min(count, per_row), -(-count // per_row)
+    sheet = np.full((rows * tile + (rows - 1) * gap, columns * tile + (columns - 1) * gap, 3), 255, dtype=np.uint8)
     for i, values in enumerate(maps):
         pixels = diverging_image(values)
-        big = np.kron(pixels, np.ones((tile // pixels.shape[0] + 1, tile // pixels.shape[1] + 1, 1), dtype=np.uint8))
-        strip[:, i * (tile + gap) : i * (tile + gap) + tile] = big[:tile, :tile]
-    return strip
+        scale = -(-tile // pixels.shape[0])
+        big = np.kron(pixels, np.ones((scale, scale, 1), dtype=np.uint8))[:tile, :tile]
+        top, left = (i // per_row) * (tile + gap), (i % per_row) * (tile + gap)
+        sheet[top : top + tile, left : left + tile] = big
+    return sheet
 
 
 def _neuron_names(run: LiveRun) -> list[str]:

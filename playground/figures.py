@@ -45,7 +45,7 @@ def probability_image(probs: np.ndarray, discretize: bool = False) -> np.ndarray
         return palette[winner].astype(np.uint8)
     top = probs.max(axis=-1, keepdims=True)
     confidence = (top - 1 / n_classes) / (1 - 1 / n_classes)  # 0 at a coin flip, 1 when certain
-    mixed = WHITE_RGB + (palette[winner] - WHITE_RGB) * (0.1 + 0.75 * confidence)
+    mixed = WHITE_RGB + (palette[winner] - WHITE_RGB) * (0.08 + 0.55 * confidence)
     return np.clip(mixed, 0, 255).astype(np.uint8)
 
 
@@ -105,10 +105,10 @@ def boundary_figure(
                     marker=dict(
                         color=CLASS_COLORS[int(label) % len(CLASS_COLORS)],
                         symbol=symbol,
-                        size=6,
+                        size=7 if symbol == "circle" else 8,
                         line=dict(
                             color="white" if symbol == "circle" else CLASS_COLORS[int(label) % len(CLASS_COLORS)],
-                            width=1,
+                            width=0.8 if symbol == "circle" else 1.6,
                         ),
                     ),
                     opacity=opacity,

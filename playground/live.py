@@ -17,11 +17,17 @@ def _run_of(page: str) -> LiveRun | None:
     return run if isinstance(run, LiveRun) else None
 
 
-def _toggle(page: str) -> None:
+def _play(page: str) -> None:
     run = _run_of(page)
-    if run is None:
-        return
-    run.pause() if run.running else run.play()
+    if run is not None and not run.running:
+        run.play()
+
+
+def _pause(page: str) -> None:
+    # Separate, idempotent callbacks (not a toggle): a click replayed by a coalesced rerun cannot undo itself.
+    run = _run_of(page)
+    if run is not None:
+        run.pause()
 
 
 def _step(page: str) -> None:
@@ -37,23 +43,36 @@ def _reset(page: str) -> None:
 
 def transport_controls(page: str, run: LiveRun) -> None:
     """Play/Pause, Step and Reset buttons for the page's run (callbacks act before the rerun)."""
-    play, step, reset = st.columns(3, gap="small")
-    play.button(
-        "Pause" if run.running else "Play",
-        key=namespaced(page, "play"),
-        on_click=_toggle,
-        args=(page,),
-        icon=":material/pause:" if run.running else ":material/play_arrow:",
-        type="primary",
-        width="stretch",
-        help="Train continuously / stop after this tick",
-    )
+    row = st.container(horizontal=True, gap="small")
+    play = step = reset = row
+    if run.running:
+        play.button(
+            "Pause",
+            key=namespaced(page, "pause"),
+            on_click=_pause,
+            args=(page,),
+            icon=":material/pause:",
+            type="primary",
+            width="content",
+            help="Stop after this tick",
+        )
+    else:
+        play.button(
+            "Play",
+            key=namespaced(page, "play"),
+            on_click=_play,
+            args=(page,),
+            icon=":material/play_arrow:",
+            type="primary",
+            width="content",
+            help="Train continuously",
+        )
     step.button(
         "Step",
         key=namespaced(page, "step"),
         on_click=_step,
         args=(page,),
-        width="stretch",
+        width="content",
         icon=":material/skip_next:",
         help="Train exactly one epoch",
     )
@@ -62,7 +81,7 @@ def transport_controls(page: str, run: LiveRun) -> None:
         key=namespaced(page, "reset"),
         on_click=_reset,
         args=(page,),
-        width="stretch",
+        width="content",
         icon=":material/restart_alt:",
         help="Fresh weights, empty history; settings stay",
     )

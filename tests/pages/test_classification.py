@@ -36,7 +36,7 @@ def test_play_ticks_move_the_loss_and_pause_stops(classification):
     epochs = int(_metric(at, "Epoch").replace(",", ""))
     assert epochs >= 4 and losses[-1] < losses[0]
     assert _metric(at, "Train loss") != "–"
-    at.button(key=K + "play").click().run()
+    at.button(key=K + "pause").click().run()
     assert not _run(at).running
     before = _run(at).epoch
     at.run()

@@ -1,0 +1,124 @@
+"""Live training as a learner sees it: epochs per second and boundary redraws per second.
+
+Starts the app under `streamlit run`, opens the classification page in
+headless Chromium with TF Playground's default or largest setup (through the
+URL), presses Play, and reads the "Epoch" counter and the decision boundary's
+image for a while.
+
+    python -m bench.bench_browser [--seconds 15] [--setups default,largest] [--users 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+import urllib.parse
+
+from devtools.browser import app_server, browser_page, metric_value, wait_for_idle
+
+QUERIES: dict[str, dict[str, str]] = {
+    "default": {
+        "dataset": "spiral",
+        "noise": "0",
+        "train": "50",
+        "batch": "10",
+        "hidden": "4,2",
+        "activation": "tanh",
+        "lr": "0.03",
+        "features": "x1,x2",
+    },
+    "largest": {
+        "dataset": "spiral",
+        "noise": "0",
+        "train": "50",
+        "batch": "10",
+        "hidden": "8,8,8,8,8,8",
+        "activation": "tanh",
+        "lr": "0.03",
+        "features": "x1,x2,x1^2,x2^2,x1*x2,sin x1,sin x2",
+    },
+}
+
+# Counts changes of the boundary's background image (plotly draws it as an SVG <image>).
+REDRAW_COUNTER = """
+() => {
+  window.__redraws = 0;
+  let last = null;
+  const read = () => {
+    const img = document.querySelector('.st-key-classification-boundary image, [class*="boundary"] image')
+      || document.querySelector('.js-plotly-plot image');
+    const href = img ? (img.getAttribute('href') || img.getAttribute('xlink:href')) : null;
+    if (href && href !== last) { window.__redraws += 1; last = href; }
+  };
+  new MutationObserver(read).observe(document.body, {subtree: true, childList: true, attributes: true,
+                                                       attributeFilter: ['href', 'xlink:href']});
+  read();
+}
+"""
+
+
+def _epoch(page: object) -> int:
+    return int(metric_value(page, "Epoch").replace(",", ""))
+
+
+def measure(base: str, setup: str, seconds: float, results: dict, name: str) -> None:
+    """Open the page, press Play, and record epochs/s, redraws/s and Pause latency under `name`."""
+    url = base + "/classification?" + urllib.parse.urlencode(QUERIES[setup])
+    with browser_page() as page:
+        page.goto(url)
+        wait_for_idle(page)
+        page.evaluate(REDRAW_COUNTER)
+        page.locator("button").filter(has_text="Play").first.click()
+        page.wait_for_function("() => window.__redraws >= 2", timeout=60000)
+        start_epoch, start_redraws, started = _epoch(page), page.evaluate("window.__redraws"), time.perf_counter()
+        time.sleep(seconds)
+        end_epoch, end_redraws, elapsed = _epoch(page), page.evaluate("window.__redraws"), time.perf_counter() - started
+        clicked = time.perf_counter()
+        page.locator("button").filter(has_text="Pause").first.click()
+        page.locator("button").filter(has_text="Play").first.wait_for(timeout=30000)
+        pause_latency = time.perf_counter() - clicked
+        results[name] = {
+            "epochs_per_s": (end_epoch - start_epoch) / elapsed,
+            "redraws_per_s": (end_redraws - start_redraws) / elapsed,
+            "pause_s": pause_latency,
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--setups", default="default,largest")
+    parser.add_argument("--users", type=int, default=1, help="learners training at once on one server")
+    args = parser.parse_args()
+    reference = {"default": 41.9, "largest": 8.0}  # TF Playground itself, headless Chromium, this machine
+    with app_server() as base:
+        for setup in args.setups.split(","):
+            single: dict = {}
+            measure(base, setup, args.seconds, single, "solo")
+            solo = single["solo"]
+            print(
+                f"{setup:8s} 1 user : {solo['epochs_per_s']:6.1f} epochs/s ({solo['epochs_per_s'] / reference[setup]:.2f}x "
+                f"TF Playground's {reference[setup]}) | {solo['redraws_per_s']:4.1f} redraws/s | "
+                f"Pause took {solo['pause_s']:.2f} s"
+            )
+            if args.users > 1:
+                shared: dict = {}
+                threads = [
+                    threading.Thread(target=measure, args=(base, setup, args.seconds, shared, f"user{i}"))
+                    for i in range(args.users)
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                for name, result in sorted(shared.items()):
+                    print(
+                        f"{setup:8s} {args.users} users, {name}: {result['epochs_per_s']:6.1f} epochs/s "
+                        f"({result['epochs_per_s'] / solo['epochs_per_s']:.0%} of solo) | "
+                        f"{result['redraws_per_s']:4.1f} redraws/s"
+                    )
+
+
+if __name__ == "__main__":
+    main()
