@@ -97,8 +97,9 @@ def main() -> None:
             single: dict = {}
             measure(base, setup, args.seconds, single, "solo")
             solo = single["solo"]
+            versus_tf = solo["epochs_per_s"] / reference[setup]
             print(
-                f"{setup:8s} 1 user : {solo['epochs_per_s']:6.1f} epochs/s ({solo['epochs_per_s'] / reference[setup]:.2f}x "
+                f"{setup:8s} 1 user : {solo['epochs_per_s']:6.1f} epochs/s ({versus_tf:.2f}x "
                 f"TF Playground's {reference[setup]}) | {solo['redraws_per_s']:4.1f} redraws/s | "
                 f"Pause took {solo['pause_s']:.2f} s"
             )
