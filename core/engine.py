@@ -6,7 +6,6 @@ the same generator in a progress bar.
 
 from __future__ import annotations
 
-import copy
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
+from core import fastmlp
 from core.metrics import accuracy
 
 PenaltyFn = Callable[[nn.Module], Tensor | None]
@@ -79,7 +79,63 @@ def evaluate(model: nn.Module, loss_fn: nn.Module, X: Tensor, y: Tensor) -> tupl
 
 
 def _finite_model(model: nn.Module) -> bool:
-    return all(torch.isfinite(p).all().item() for p in model.parameters())
+    sums = [p.detach().sum() for p in model.parameters()]
+    return bool(torch.isfinite(torch.stack(sums)).all()) if sums else True
+
+
+class Snapshot:
+    """The model's parameters and the optimizer's state tensors, copied so they can be put back.
+
+    Taken every epoch, so it reuses its buffers and copies with one multi-tensor op.
+    """
+
+    def __init__(self, model: nn.Module, optimizer: torch.optim.Optimizer) -> None:
+        self.model = model
+        self.optimizer = optimizer
+        self.copies: list[Tensor] = []
+        self.layout: list[tuple[int, tuple[str, ...]]] = []
+        self.saved_state: dict = {}
+
+    def _tensors(self) -> tuple[list[Tensor], list[tuple[int, tuple[str, ...]]]]:
+        params = list(self.model.parameters())
+        tensors = [p.detach() for p in params]
+        layout = []
+        for i, p in enumerate(params):
+            state = self.optimizer.state.get(p, {})
+            keys = tuple(sorted(k for k, v in state.items() if isinstance(v, Tensor)))
+            layout.append((i, keys))
+            tensors += [state[k] for k in keys]
+        return tensors, layout
+
+    def take(self) -> None:
+        """Remember the current weights and optimizer state."""
+        tensors, layout = self._tensors()
+        if layout != self.layout or len(tensors) != len(self.copies):
+            self.copies = [t.clone() for t in tensors]
+            self.layout = layout
+        else:
+            with torch.no_grad():
+                torch._foreach_copy_(self.copies, tensors)
+        params = list(self.model.parameters())
+        self.saved_state = {
+            i: {k: v for k, v in self.optimizer.state.get(params[i], {}).items() if not isinstance(v, Tensor)}
+            for i, _ in layout
+        }
+
+    def restore(self) -> None:
+        """Put the remembered weights and optimizer state back (state made since is dropped)."""
+        params = list(self.model.parameters())
+        with torch.no_grad():
+            torch._foreach_copy_([p.detach() for p in params], self.copies[: len(params)])
+        position = len(params)
+        for i, keys in self.layout:
+            saved = {key: self.copies[position + n].clone() for n, key in enumerate(keys)}
+            position += len(keys)
+            saved.update(self.saved_state.get(i, {}))
+            if saved:
+                self.optimizer.state[params[i]] = saved
+            else:
+                self.optimizer.state.pop(params[i], None)
 
 
 class Trainer:
@@ -102,6 +158,7 @@ class Trainer:
         device: torch.device | str = "cpu",
         seed: int = 0,
         penalty: PenaltyFn | None = None,
+        fused: bool = True,
     ) -> None:
         self.device = torch.device(device)
         self.model = model.to(self.device)
@@ -114,38 +171,57 @@ class Trainer:
         self.shuffle = torch.Generator().manual_seed(int(seed))  # batch order, local to this run
         self.epoch = 0
         self.diverged = False
+        # The hand-written backward (core.fastmlp) when the model allows it; autograd otherwise.
+        self.fused = (
+            fastmlp.FusedStep(model, loss_fn, penalty) if fused and fastmlp.supports(model, loss_fn, penalty) else None
+        )
+        self.targets_train = self.fused.targets(self.y_train) if self.fused is not None else None
+        self._snapshot = Snapshot(self.model, self.optimizer)
 
     @property
     def learning_rate(self) -> float:
         """The learning rate of the optimizer's first parameter group."""
         return float(self.optimizer.param_groups[0]["lr"])
 
-    def batches(self) -> Iterator[tuple[Tensor, Tensor]]:
-        """The epoch's mini-batches: a fresh permutation per epoch, full batch unshuffled."""
-        n = len(self.X_train)
-        size = self.batch_size if self.batch_size else n
-        if size >= n:
-            yield self.X_train, self.y_train
+    def batch_indices(self) -> Iterator[Tensor | None]:
+        """The epoch's mini-batches as index tensors: a fresh permutation per epoch; None means the full batch."""
+        if self._full_batch():
+            yield None
             return
-        order = torch.randperm(n, generator=self.shuffle).to(self.device)
-        for start in range(0, n, size):
-            idx = order[start : start + size]
-            yield self.X_train[idx], self.y_train[idx]
+        yield from self._permutation().split(self.batch_size)
+
+    def _full_batch(self) -> bool:
+        return not self.batch_size or self.batch_size >= len(self.X_train)
+
+    def _permutation(self) -> Tensor:
+        return torch.randperm(len(self.X_train), generator=self.shuffle).to(self.device)
+
+    def batches(self) -> Iterator[tuple[Tensor, Tensor]]:
+        """The epoch's mini-batches (X, y)."""
+        for idx in self.batch_indices():
+            yield (self.X_train, self.y_train) if idx is None else (self.X_train[idx], self.y_train[idx])
 
     def run_epoch(self) -> EpochRecord:
         """Train one epoch, evaluate, and return its record (raises TrainingDiverged)."""
         if self.diverged:
             raise RuntimeError("This run diverged; reset it before training again.")
         started = time.perf_counter()
-        saved_model = copy.deepcopy(self.model.state_dict())
-        saved_optimizer = copy.deepcopy(self.optimizer.state_dict())
+        self._snapshot.take()
         self.model.train()
-        for X, y in self.batches():
-            train_step(self.model, self.loss_fn, self.optimizer, X, y, self.penalty)
+        if self.fused is not None:
+            order = next(self.batch_indices()) if self._full_batch() else self._permutation()
+            X_all, targets = self.X_train, self.targets_train
+            if order is not None:  # shuffle once per epoch; batches are then cheap views
+                X_all, targets = X_all[order], targets[order]
+            size = self.batch_size or len(X_all)
+            for X, target in zip(X_all.split(size), targets.split(size), strict=True):
+                self.fused(X, target, self.optimizer)
+        else:
+            for X, y in self.batches():
+                train_step(self.model, self.loss_fn, self.optimizer, X, y, self.penalty)
         train_loss, train_acc = evaluate(self.model, self.loss_fn, self.X_train, self.y_train)
         if not math.isfinite(train_loss) or not _finite_model(self.model):
-            self.model.load_state_dict(saved_model)
-            self.optimizer.load_state_dict(saved_optimizer)
+            self._snapshot.restore()
             self.diverged = True
             raise TrainingDiverged(self.epoch + 1, self.learning_rate)
         test_loss = test_acc = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import torch
@@ -30,6 +31,12 @@ def plane_grid(resolution: int = 100, limit: float = PLANE_LIMIT) -> PlaneGrid:
     return PlaneGrid(torch.stack([x1.reshape(-1), x2.reshape(-1)], dim=1), resolution, limit)
 
 
+@functools.lru_cache(maxsize=64)
+def grid_features(features: tuple[str, ...], resolution: int, limit: float = PLANE_LIMIT) -> Tensor:
+    """The network's inputs at every grid cell (cached and read-only: the same for every learner)."""
+    return expand_features(plane_grid(resolution, limit).points, features)
+
+
 @torch.inference_mode()
 def decision_grid(
     model: nn.Module, features: tuple[str, ...], resolution: int = 100, limit: float = PLANE_LIMIT
@@ -42,11 +49,10 @@ def decision_grid(
         resolution: cells per side.
         limit: the plane spans [-limit, limit] on both axes.
     """
-    grid = plane_grid(resolution, limit)
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
-    logits = model(expand_features(grid.points, features).to(device))
+    logits = model(grid_features(features, resolution, limit).to(device))
     model.train(was_training)
     probs = probabilities(logits).float().cpu()
     return probs.reshape(resolution, resolution, -1)
