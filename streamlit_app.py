@@ -1,18 +1,14 @@
-"""PyTorch Playground: the entry point. Page config, shared sidebar, navigation over pages/."""
+"""PyTorch Playground's server: Streamlit (app_main.py) plus the live-training frame stream.
+
+`streamlit run streamlit_app.py` finds `app` below and serves it: the usual
+Streamlit app, and one extra route that streams each learner's training frames
+to their browser (playground.live_stream). Unexpected errors show a one-line
+message instead of a stack trace.
+"""
 
 import streamlit as st
 
-from core.device import configure_threads
-from playground.sidebar import app_sidebar
-from playground.topics import TOPICS
+from playground.errors import show_friendly_error
+from playground.live_stream import ROUTES
 
-configure_threads()  # once per process: tiny models train fastest on one thread
-
-st.set_page_config(page_title="PyTorch Playground", page_icon=":material/local_fire_department:", layout="wide")
-home = st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)
-topics = [
-    st.Page(topic.path, title=topic.title, icon=topic.icon, url_path=topic.path.split("/")[-1][:-3]) for topic in TOPICS
-]
-page = st.navigation({"Start": [home], "Topics": topics})
-app_sidebar()
-page.run()
+app = st.App("app_main.py", routes=ROUTES, on_script_error=show_friendly_error)

@@ -5,8 +5,8 @@ import streamlit as st
 from core.classification import build_experiment, structure_key
 from core.codegen import classification_script
 from playground import widgets
-from playground.classification_view import render_classification
-from playground.live import live_area, transport_controls
+from playground.classification_view import classification_pictures, closer_look, live_view_data
+from playground.live import live_view, transport_controls
 from playground.sidebar import current_device, current_seed
 from playground.state import get_run
 from playground.urlsync import restore_settings, save_settings
@@ -20,21 +20,30 @@ st.caption(
 )
 restore_settings(PAGE, current_seed())
 buttons = st.container()
-top = st.container()
+bar = st.columns([1.4, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
 controls, live = st.columns([1, 4], gap="medium")
-bar = top.columns([1.4, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
 config = widgets.classification_ui(list(bar), controls, current_seed())
 run, rebuilt = get_run(
-    st.session_state, PAGE, structure_key(config), lambda: build_experiment(config, current_device())
+    st.session_state,
+    PAGE,
+    structure_key(config),
+    lambda: build_experiment(config, current_device()),
+    classification_pictures,
 )
-run.experiment.apply_live_settings(config.train)
+with run.lock:
+    run.experiment.apply_live_settings(config.train)
 save_settings(PAGE, config)
 with buttons:
     transport_controls(PAGE, run)
 if rebuilt:
     st.toast("Settings changed the network or data, so training starts again from fresh weights.")
 with live:
-    live_area(PAGE, render_classification)
+    toggles = st.container(horizontal=True)
+    show_test = toggles.toggle("Show test data", key=PAGE + "/show_test")
+    discretize = toggles.toggle("Discretize output", key=PAGE + "/discretize")
+    live_view(PAGE, run, live_view_data(run, show_test, discretize))
+    with st.expander("Look closer at one neuron"):
+        closer_look(run)
 
 with st.expander("Show the PyTorch code"):
     st.caption("The plain PyTorch script for these settings: same data, model, seed and batch order, same losses.")

@@ -15,7 +15,7 @@ import threading
 import time
 import urllib.parse
 
-from devtools.browser import app_server, browser_page, metric_value, wait_for_idle
+from devtools.browser import app_server, browser_page, wait_for_idle
 
 QUERIES: dict[str, dict[str, str]] = {
     "default": {
@@ -40,26 +40,13 @@ QUERIES: dict[str, dict[str, str]] = {
     },
 }
 
-# Counts changes of the boundary's background image (plotly draws it as an SVG <image>).
-REDRAW_COUNTER = """
-() => {
-  window.__redraws = 0;
-  let last = null;
-  const read = () => {
-    const img = document.querySelector('.st-key-classification-boundary image, [class*="boundary"] image')
-      || document.querySelector('.js-plotly-plot image');
-    const href = img ? (img.getAttribute('href') || img.getAttribute('xlink:href')) : null;
-    if (href && href !== last) { window.__redraws += 1; last = href; }
-  };
-  new MutationObserver(read).observe(document.body, {subtree: true, childList: true, attributes: true,
-                                                       attributeFilter: ['href', 'xlink:href']});
-  read();
-}
-"""
+# The live view counts its own boundary draws (each one a canvas redraw of a new frame).
+REDRAWS = "() => window.__playgroundBoundaryDraws || 0"
 
 
-def _epoch(page: object) -> int:
-    return int(metric_value(page, "Epoch").replace(",", ""))
+def live_epoch(page: object) -> int:
+    """The Epoch counter of the live view."""
+    return int(page.locator("[data-testid='live-epoch']").first.inner_text().replace(",", ""))
 
 
 def measure(base: str, setup: str, seconds: float, results: dict, name: str) -> None:
@@ -68,12 +55,13 @@ def measure(base: str, setup: str, seconds: float, results: dict, name: str) -> 
     with browser_page() as page:
         page.goto(url)
         wait_for_idle(page)
-        page.evaluate(REDRAW_COUNTER)
         page.locator("button").filter(has_text="Play").first.click()
-        page.wait_for_function("() => window.__redraws >= 2", timeout=60000)
-        start_epoch, start_redraws, started = _epoch(page), page.evaluate("window.__redraws"), time.perf_counter()
+        page.locator("button").filter(has_text="Pause").first.wait_for(timeout=30000)
+        time.sleep(1.0)  # let the first frames arrive
+        start_epoch, start_redraws, started = live_epoch(page), page.evaluate(REDRAWS), time.perf_counter()
         time.sleep(seconds)
-        end_epoch, end_redraws, elapsed = _epoch(page), page.evaluate("window.__redraws"), time.perf_counter() - started
+        end_epoch, end_redraws = live_epoch(page), page.evaluate(REDRAWS)
+        elapsed = time.perf_counter() - started
         clicked = time.perf_counter()
         page.locator("button").filter(has_text="Pause").first.click()
         page.locator("button").filter(has_text="Play").first.wait_for(timeout=30000)

@@ -1,35 +1,48 @@
-"""What the classification page draws for a run: counters, boundary, neurons and curves."""
+"""What the classification page draws: the live view's pictures and data, and a closer look at one neuron."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import streamlit as st
 
 from core.data.toy2d import PLANE_LIMIT
 from core.introspect import decision_grid, neuron_maps
-from playground.figures import boundary_figure, curves_figure, diverging_image, neuron_figure, probability_image
-from playground.state import LiveRun
+from playground.figures import (
+    CLASS_COLORS,
+    TINT_BASE,
+    TINT_GAIN,
+    class_confidence_image,
+    diverging_image,
+    neuron_figure,
+    png_data_uri,
+)
+from playground.live_run import LiveRun
 
 K = "classification/"
 BOUNDARY_RESOLUTION = 100  # cells per side of the decision grid
 NEURON_RESOLUTION = 40  # cells per side of each neuron's thumbnail
 
 
-def _layer_strip(maps: np.ndarray, tile: int = 64, gap: int = 6, per_row: int = 4) -> np.ndarray:
-    """One layer's neuron thumbnails as one image, at most `per_row` across (one PNG instead of many)."""
-    count = maps.shape[0]
+def layer_sheet(maps: np.ndarray, gap: int = 3, per_row: int = 4) -> np.ndarray:
+    """One layer's neuron maps as one image, at most `per_row` across, each scaled to its own range.
+
+    Tiles keep the maps' resolution; the browser scales the picture up smoothly.
+    """
+    count, size = maps.shape[0], maps.shape[1]
     columns, rows = min(count, per_row), -(-count // per_row)
-    sheet = np.full((rows * tile + (rows - 1) * gap, columns * tile + (columns - 1) * gap, 3), 255, dtype=np.uint8)
-    for i, values in enumerate(maps):
-        pixels = diverging_image(values)
-        scale = -(-tile // pixels.shape[0])
-        big = np.kron(pixels, np.ones((scale, scale, 1), dtype=np.uint8))[:tile, :tile]
-        top, left = (i // per_row) * (tile + gap), (i % per_row) * (tile + gap)
-        sheet[top : top + tile, left : left + tile] = big
+    span = np.abs(maps).reshape(count, -1).max(axis=1)
+    tiles = diverging_image(maps / np.where(span > 0, span, 1.0)[:, None, None], scale=1.0)
+    sheet = np.full((rows * size + (rows - 1) * gap, columns * size + (columns - 1) * gap, 3), 255, dtype=np.uint8)
+    for i in range(count):
+        top, left = (i // per_row) * (size + gap), (i % per_row) * (size + gap)
+        sheet[top : top + size, left : left + size] = tiles[i]
     return sheet
 
 
-def _neuron_names(run: LiveRun) -> list[str]:
+def neuron_names(run: LiveRun) -> list[str]:
+    """'input x1', ..., 'layer 1, neuron 1', ... in the order neuron_maps returns them."""
     config = run.experiment.config
     names = [f"input {name}" for name in config.features]
     for layer, units in enumerate(config.model.hidden, start=1):
@@ -37,72 +50,57 @@ def _neuron_names(run: LiveRun) -> list[str]:
     return names
 
 
-def render_counters(run: LiveRun) -> None:
-    """Epoch, losses and the measured speed, in one row."""
-    last = run.history[-1] if run.history else None
-    cols = st.columns(4)
-    cols[0].metric("Epoch", f"{run.epoch:,}")
-    cols[1].metric("Train loss", f"{last.train_loss:.3f}" if last else "–")
-    cols[2].metric("Test loss", f"{last.test_loss:.3f}" if last and last.test_loss is not None else "–")
-    cols[3].metric("Epochs / s", f"{run.meter.rate():.1f}" if run.running else "paused")
+def classification_pictures(run: LiveRun) -> dict[str, Any]:
+    """The frame's pictures: the boundary (class, confidence) and one sheet of neuron maps per layer."""
+    config = run.experiment.config
+    model = run.trainer.model
+    probs = decision_grid(model, config.features, BOUNDARY_RESOLUTION).numpy()
+    maps = neuron_maps(model, config.features, NEURON_RESOLUTION)
+    titles = ["Inputs"] + [f"Hidden layer {i}" for i in range(1, len(maps))]
+    return {
+        "boundary": png_data_uri(class_confidence_image(probs)),
+        "neurons": [
+            {"title": f"{title} ({layer.shape[0]})", "png": png_data_uri(sheet), "width": sheet.shape[1]}
+            for title, layer in zip(titles, maps, strict=True)
+            for sheet in [layer_sheet(layer.numpy())]
+        ],
+    }
 
 
-def render_classification(run: LiveRun) -> None:
-    """Draw everything that moves while the classifier trains."""
+def live_view_data(run: LiveRun, show_test: bool, discretize: bool) -> dict[str, Any]:
+    """The points, colours and options the live view draws under the frames."""
     experiment = run.experiment
-    config = experiment.config
-    if run.message:
-        st.warning(run.message)
-    render_counters(run)
-    neurons_col, output_col = st.columns([2, 3])
-    model = experiment.trainer.model
-    with output_col:
-        st.markdown("#### Output")
-        show_test = st.session_state.get(K + "show_test", False)
-        discretize = st.session_state.get(K + "discretize", False)
-        probs = decision_grid(model, config.features, BOUNDARY_RESOLUTION).numpy()
-        train = (experiment.raw_train[0].numpy(), experiment.raw_train[1].numpy())
-        test = (experiment.raw_test[0].numpy(), experiment.raw_test[1].numpy()) if show_test else None
-        st.plotly_chart(
-            boundary_figure(probability_image(probs, discretize), PLANE_LIMIT, train, test),
-            key=K + "boundary",
-            config={"displayModeBar": False},
-        )
-        toggles = st.columns(2)
-        toggles[0].toggle("Show test data", key=K + "show_test")
-        toggles[1].toggle("Discretize output", key=K + "discretize")
-        history = run.history
-        loss_col, acc_col = st.columns(2)
-        loss_col.plotly_chart(
-            curves_figure(
-                {"train": [r.train_loss for r in history], "test": [r.test_loss for r in history]},
-                y_title="Loss",
-            ),
-            key=K + "loss_chart",
-            config={"displayModeBar": False},
-        )
-        acc_col.plotly_chart(
-            curves_figure(
-                {"train": [r.train_acc for r in history], "test": [r.test_acc for r in history]},
-                y_title="Accuracy",
-                y_range=[0, 1.02],
-            ),
-            key=K + "acc_chart",
-            config={"displayModeBar": False},
-        )
-    with neurons_col:
-        st.markdown("#### What each neuron sees")
-        st.caption("Each square is one unit's output over the plane: blue positive, orange negative.")
-        maps = neuron_maps(model, config.features, NEURON_RESOLUTION)
-        titles = ["Inputs"] + [f"Hidden layer {i}" for i in range(1, len(maps))]
-        for title, layer in zip(titles, maps, strict=True):
-            st.image(_layer_strip(layer.numpy()), caption=f"{title} ({layer.shape[0]})")
-        names = _neuron_names(run)
-        flat = [m for layer in maps for m in layer.numpy()]
-        choice = st.selectbox("Look closer at", range(len(names)), key=K + "neuron", format_func=lambda i: names[i])
-        chosen = min(int(choice or 0), len(flat) - 1)
-        st.plotly_chart(
-            neuron_figure(flat[chosen], PLANE_LIMIT, names[chosen]),
-            key=K + "neuron_chart",
-            config={"displayModeBar": False},
-        )
+
+    def rows(points: tuple) -> list[list[float]]:
+        X, y = points
+        pairs = zip(X.tolist(), y.tolist(), strict=True)
+        return [[round(float(a), 3), round(float(b), 3), int(c)] for (a, b), c in pairs]
+
+    return {
+        "points": {"train": rows(experiment.raw_train), "test": rows(experiment.raw_test)},
+        "n_classes": experiment.n_classes,
+        "colors": list(CLASS_COLORS),
+        "tint": [TINT_BASE, TINT_GAIN],
+        "limit": PLANE_LIMIT,
+        "ticks": [-6, -4, -2, 0, 2, 4, 6],
+        "show_test": show_test,
+        "discretize": discretize,
+        "neurons": True,
+    }
+
+
+@st.fragment
+def closer_look(run: LiveRun) -> None:
+    """One neuron's output, large and hoverable (drawn from the model as it is now)."""
+    names = neuron_names(run)
+    choice = st.selectbox("Look closer at", range(len(names)), key=K + "neuron", format_func=lambda i: names[i])
+    with run.lock:
+        maps = neuron_maps(run.trainer.model, run.experiment.config.features, NEURON_RESOLUTION)
+    flat = [m for layer in maps for m in layer.numpy()]
+    chosen = min(int(choice or 0), len(flat) - 1)
+    st.plotly_chart(
+        neuron_figure(flat[chosen], PLANE_LIMIT, f"{names[chosen]} at epoch {run.epoch}"),
+        key=K + "neuron_chart",
+        config={"displayModeBar": False},
+    )
+    st.button("Refresh", key=K + "neuron_refresh", help="Redraw from the model as it is now")

@@ -1,15 +1,30 @@
-"""The live-training fragment every page uses: Play / Pause / Step / Reset and a ticking chart area."""
+"""Live training on every page: Play / Pause / Step / Reset, and the live view that streams frames.
+
+Play starts the run's background trainer (playground.live_run); the live view
+is a small component that listens to the run's frame stream
+(playground.live_stream) and redraws itself, so no Streamlit rerun happens
+while a model trains and the controls stay responsive.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import streamlit as st
+import streamlit.components.v2 as components
 
-from playground.state import LiveRun, namespaced, reset_run
+from playground.live_run import LiveRun
+from playground.live_stream import ROUTE_PREFIX
+from playground.state import namespaced, reset_run
 
-TICK_INTERVAL_S = 0.1  # how often a running fragment asks for a new tick
-TRAIN_BUDGET_S = 0.12  # training time per tick before the charts redraw
+_ASSETS = Path(__file__).parent / "components"
+_LIVE_VIEW = components.component(
+    "playground_live_view",
+    html=(_ASSETS / "live_view.html").read_text(),
+    css=(_ASSETS / "live_view.css").read_text(),
+    js=(_ASSETS / "live_view.js").read_text(),
+)
 
 
 def _run_of(page: str) -> LiveRun | None:
@@ -33,7 +48,6 @@ def _pause(page: str) -> None:
 def _step(page: str) -> None:
     run = _run_of(page)
     if run is not None:
-        run.pause()
         run.step()
 
 
@@ -42,71 +56,59 @@ def _reset(page: str) -> None:
 
 
 def transport_controls(page: str, run: LiveRun) -> None:
-    """Play/Pause, Step and Reset buttons for the page's run (callbacks act before the rerun)."""
+    """Play (or Pause), Step and Reset for the page's run; callbacks act before the rerun."""
     row = st.container(horizontal=True, gap="small")
-    play = step = reset = row
     if run.running:
-        play.button(
+        row.button(
             "Pause",
             key=namespaced(page, "pause"),
             on_click=_pause,
             args=(page,),
             icon=":material/pause:",
             type="primary",
-            width="content",
-            help="Stop after this tick",
+            help="Stop training",
         )
     else:
-        play.button(
+        row.button(
             "Play",
             key=namespaced(page, "play"),
             on_click=_play,
             args=(page,),
             icon=":material/play_arrow:",
             type="primary",
-            width="content",
             help="Train continuously",
         )
-    step.button(
+    row.button(
         "Step",
         key=namespaced(page, "step"),
         on_click=_step,
         args=(page,),
-        width="content",
         icon=":material/skip_next:",
         help="Train exactly one epoch",
     )
-    reset.button(
+    row.button(
         "Reset",
         key=namespaced(page, "reset"),
         on_click=_reset,
         args=(page,),
-        width="content",
         icon=":material/restart_alt:",
         help="Fresh weights, empty history; settings stay",
     )
 
 
-def live_area(page: str, render: Callable[[LiveRun], None]) -> None:
-    """Draw the page's live area; while running it reruns itself every tick and trains a bounded chunk.
+def live_view(page: str, run: LiveRun, data: dict[str, Any]) -> None:
+    """Mount the live view for `run`: counters, pictures and curves, fed by the run's frame stream.
 
     Args:
-        page: the page's namespace in session state.
-        render: draws the run (metrics, charts); called after each tick's training.
+        page: the page's namespace (the component's key).
+        run: the run to show.
+        data: what the view draws besides the frames (points, colours, options), JSON-serialisable.
     """
-    run = _run_of(page)
-    interval = TICK_INTERVAL_S if run is not None and run.running else None
-
-    @st.fragment(run_every=interval)
-    def tick() -> None:
-        current = _run_of(page)
-        if current is None:
-            return
-        was_running = current.running
-        if was_running:
-            current.advance(TRAIN_BUDGET_S)
-        render(current)
-        if was_running and not current.running:
-            st.rerun(scope="app")  # it diverged: redraw the buttons and stop ticking
-
-    tick()
+    run.touch()
+    if run.message and not run.running:
+        st.warning(run.message)
+    _LIVE_VIEW(
+        key=namespaced(page, "live_view"),
+        data={**data, "stream": ROUTE_PREFIX + run.token, "running": run.running},
+        on_stopped_change=lambda: None,  # the trainer stopped by itself: this rerun redraws the buttons
+    )

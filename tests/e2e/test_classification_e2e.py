@@ -9,8 +9,12 @@ from devtools.browser import metric_value, wait_for_idle
 pytestmark = pytest.mark.e2e
 
 
+def _live(page, testid: str) -> str:
+    return page.locator(f"[data-testid='{testid}']").first.inner_text()
+
+
 def _epoch(page) -> int:
-    return int(metric_value(page, "Epoch").replace(",", ""))
+    return int(_live(page, "live-epoch").replace(",", ""))
 
 
 def _wait_until(condition, timeout_s=30.0):
@@ -18,7 +22,7 @@ def _wait_until(condition, timeout_s=30.0):
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.25)
+        time.sleep(0.1)
     return False
 
 
@@ -34,17 +38,30 @@ def test_home_page_shows_topics_and_device(page, app_url, screenshots):
 def test_play_moves_the_epoch_counter_and_the_loss_falls_then_pause_stops(page, app_url, screenshots):
     page.goto(app_url + "/classification?dataset=gauss&lr=0.1")
     wait_for_idle(page)
-    assert _epoch(page) == 0
+    assert _wait_until(lambda: _epoch(page) == 0 and page.evaluate("window.__playgroundBoundaryDraws || 0") > 0)
     page.locator("button").filter(has_text="Play").first.click()
     assert _wait_until(lambda: _epoch(page) >= 3), "the epoch counter did not move"
-    first_loss = float(metric_value(page, "Train loss"))
-    first_epoch = _epoch(page)
-    assert _wait_until(lambda: _epoch(page) >= first_epoch + 20), "training stalled"
-    assert _wait_until(lambda: float(metric_value(page, "Train loss")) < first_loss)
+    first_loss = float(_live(page, "live-train-loss"))
+    first_epoch, first_draws = _epoch(page), page.evaluate("window.__playgroundBoundaryDraws")
+    assert _wait_until(lambda: _epoch(page) >= first_epoch + 50), "training stalled"
+    assert _wait_until(lambda: float(_live(page, "live-train-loss")) < first_loss)
+    assert page.evaluate("window.__playgroundBoundaryDraws") > first_draws + 3  # the boundary redraws
+    assert page.locator(".pg-layers img").count() == 3  # inputs and two hidden layers
     page.screenshot(path=str(screenshots / "classification-playing.png"), full_page=True)
     page.locator("button").filter(has_text="Pause").first.click()
     page.locator("button").filter(has_text="Play").first.wait_for(timeout=30000)
+    time.sleep(0.3)
     stopped = _epoch(page)
-    time.sleep(1.5)
-    assert _epoch(page) == stopped
+    time.sleep(1.0)
+    assert _epoch(page) == stopped and _live(page, "live-eps") == "paused"
     assert "lr=0.1" in page.url and "dataset=gauss" in page.url  # the link reproduces the setup
+
+
+def test_learning_rate_ten_shows_a_message_and_the_play_button_returns(page, app_url):
+    query = "dataset=spiral&features=x1,x2,x1%5E2,x2%5E2,x1*x2&hidden=8,8&activation=linear&lr=10"
+    page.goto(app_url + "/classification?" + query)
+    wait_for_idle(page)
+    page.locator("button").filter(has_text="Play").first.click()
+    assert _wait_until(lambda: "Lower the learning rate" in _live(page, "live-message"))
+    page.locator("button").filter(has_text="Play").first.wait_for(timeout=30000)
+    assert page.get_by_text("Lower the learning rate").count() >= 1

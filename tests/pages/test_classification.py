@@ -1,21 +1,35 @@
-"""The classification page under AppTest: one run() per training tick."""
+"""The classification page under AppTest (the live view's frames are tested in tests/playground and e2e)."""
+
+import json
+import time
 
 from tests.pages.conftest import open_page
 
 K = "classification/"
 
 
-def _metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
-
-
 def _run(at):
     return at.session_state[K + "run"]
 
 
+def _live_data(at):
+    views = [e for e in at.get("bidi_component") if e.proto.component_name == "playground_live_view"]
+    assert len(views) == 1
+    return json.loads(views[0].proto.json)
+
+
+def _wait(condition, timeout_s=20.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_page_loads_with_tf_playground_defaults(classification):
     at = classification
-    assert _metric(at, "Epoch") == "0"
+    assert _run(at).epoch == 0
     assert at.selectbox(key=K + "dataset").value == "circle"
     assert at.select_slider(key=K + "lr").value == 0.03
     assert at.selectbox(key=K + "activation").value == "tanh"
@@ -23,46 +37,52 @@ def test_page_loads_with_tf_playground_defaults(classification):
     assert [at.number_input(key=f"{K}neurons/{i}").value for i in range(2)] == [4, 2]
     assert any("Show the PyTorch code" in e.label for e in at.expander)
     assert "nn.Tanh()" in at.code[0].value
+    data = _live_data(at)
+    assert data["stream"].endswith(_run(at).token) and not data["running"]
+    assert len(data["points"]["train"]) == 250 and len(data["points"]["test"]) == 250
+    assert data["n_classes"] == 2
 
 
-def test_play_ticks_move_the_loss_and_pause_stops(classification):
+def test_play_trains_in_the_background_the_loss_falls_and_pause_stops(classification):
     at = classification
     at.button(key=K + "play").click().run()
-    assert _run(at).running
-    losses = []
-    for _ in range(4):
-        at.run()
-        losses.append(_run(at).history[-1].train_loss)
-    epochs = int(_metric(at, "Epoch").replace(",", ""))
-    assert epochs >= 4 and losses[-1] < losses[0]
-    assert _metric(at, "Train loss") != "–"
-    at.button(key=K + "pause").click().run()
-    assert not _run(at).running
-    before = _run(at).epoch
+    run = _run(at)
+    assert run.running and _live_data(at)["running"]
+    assert _wait(lambda: run.epoch >= 30)
+    assert run.history[-1].train_loss < run.history[0].train_loss
     at.run()
-    assert _run(at).epoch == before
+    at.button(key=K + "pause").click().run()
+    assert not run.running
+    time.sleep(0.1)
+    stopped = run.epoch
+    time.sleep(0.3)
+    assert run.epoch == stopped
+    assert at.button(key=K + "play")  # the button says Play again
 
 
 def test_step_trains_one_epoch_and_reset_starts_again(classification):
     at = classification
     at.button(key=K + "step").click().run()
-    assert _metric(at, "Epoch") == "1"
+    assert _run(at).epoch == 1
+    token = _run(at).token
     at.button(key=K + "reset").click().run()
-    assert _metric(at, "Epoch") == "0" and _run(at).history == []
+    assert _run(at).epoch == 0 and _run(at).history == [] and _run(at).token != token
 
 
-def test_learning_rate_change_applies_without_reset(classification):
+def test_learning_rate_change_applies_to_the_running_model(classification):
     at = classification
-    at.button(key=K + "step").click().run()
-    model = _run(at).trainer.model
-    at.select_slider(key=K + "lr").set_value(0.3).run()
+    at.button(key=K + "play").click().run()
     run = _run(at)
-    assert run.trainer.model is model and run.epoch == 1
+    model = run.trainer.model
+    assert _wait(lambda: run.epoch >= 2)
+    at.select_slider(key=K + "lr").set_value(0.3).run()
+    assert _run(at) is run and run.trainer.model is model and run.running
     assert run.trainer.optimizer.param_groups[0]["lr"] == 0.3
     at.selectbox(key=K + "reg").set_value("L2").run()
     at.select_slider(key=K + "reg_rate").set_value(0.01).run()
-    assert _run(at).experiment.penalty.kind == "L2" and _run(at).experiment.penalty.rate == 0.01
+    assert run.experiment.penalty.kind == "L2" and run.experiment.penalty.rate == 0.01
     assert _run(at).trainer.model is model
+    at.button(key=K + "pause").click().run()
 
 
 def test_controls_change_what_is_computed(classification):
@@ -70,7 +90,7 @@ def test_controls_change_what_is_computed(classification):
     at.selectbox(key=K + "dataset").set_value("blobs").run()
     at.slider(key=K + "classes").set_value(5).run()
     run = _run(at)
-    assert run.experiment.n_classes == 5
+    assert run.experiment.n_classes == 5 and _live_data(at)["n_classes"] == 5
     assert run.trainer.model[-1].out_features == 5
     at.checkbox(key=K + "feature/x1^2").check().run()
     at.slider(key=K + "layers").set_value(3).run()
@@ -81,7 +101,17 @@ def test_controls_change_what_is_computed(classification):
     assert [m.out_features for m in model if hasattr(m, "out_features")] == [4, 2, 6, 5]
     assert type(model[1]).__name__ == "ReLU"
     assert "nn.CrossEntropyLoss()" in at.code[0].value
-    assert at.query_params["dataset"] == ["blobs"] or at.query_params["dataset"] == "blobs"
+    assert at.query_params["dataset"] in (["blobs"], "blobs")
+    titles = [layer["title"] for layer in _run(at).frame.pictures["neurons"]]
+    assert titles == ["Inputs (3)", "Hidden layer 1 (4)", "Hidden layer 2 (2)", "Hidden layer 3 (6)"]
+
+
+def test_view_toggles_reach_the_live_view(classification):
+    at = classification
+    at.toggle(key=K + "show_test").set_value(True).run()
+    at.toggle(key=K + "discretize").set_value(True).run()
+    data = _live_data(at)
+    assert data["show_test"] and data["discretize"]
 
 
 def test_zero_hidden_layers_and_full_batch_work(classification):
@@ -89,7 +119,7 @@ def test_zero_hidden_layers_and_full_batch_work(classification):
     at.slider(key=K + "layers").set_value(0).run()
     at.select_slider(key=K + "batch").set_value(0).run()
     at.button(key=K + "step").click().run()
-    assert not at.exception and _metric(at, "Epoch") == "1"
+    assert not at.exception and _run(at).epoch == 1
     assert len(_run(at).trainer.model) == 1
 
 
@@ -104,20 +134,17 @@ def test_learning_rate_ten_stops_with_a_message_and_keeps_history():
             "lr": "0.001",
         },
     )
-    at.button(key=K + "play").click().run()
-    at.run()
+    for _ in range(3):
+        at.button(key=K + "step").click().run()
     history = list(_run(at).history)
-    assert history
     at.select_slider(key=K + "lr").set_value(10.0).run()
-    for _ in range(5):
-        if not _run(at).running:
-            break
-        at.run()
+    at.button(key=K + "play").click().run()
     run = _run(at)
-    assert not run.running
+    assert _wait(lambda: not run.running)
+    at.run()
     assert any("Lower the learning rate" in w.value for w in at.warning)
     assert run.history[: len(history)] == history
-    assert not at.exception
+    assert at.button(key=K + "play") and not at.exception
 
 
 def test_link_settings_are_applied_and_garbage_gets_a_notice():
@@ -131,11 +158,19 @@ def test_link_settings_are_applied_and_garbage_gets_a_notice():
     assert any("Ignored lr='banana'" in i.value for i in at.info)
 
 
-def test_settings_survive_a_trip_to_home(classification):
+def test_settings_and_model_survive_a_trip_to_home(classification):
     at = classification
     at.selectbox(key=K + "dataset").set_value("spiral").run()
     at.button(key=K + "step").click().run()
     at.switch_page("app_pages/home.py").run()
     at.switch_page("app_pages/classification.py").run()
     assert at.selectbox(key=K + "dataset").value == "spiral"
-    assert _metric(at, "Epoch") == "1"
+    assert _run(at).epoch == 1
+
+
+def test_closer_look_draws_the_chosen_neuron(classification):
+    at = classification
+    names = at.selectbox(key=K + "neuron").options
+    assert names[0] == "input x1" and names[-1] == "layer 2, neuron 2"
+    at.selectbox(key=K + "neuron").set_value(3).run()
+    assert not at.exception

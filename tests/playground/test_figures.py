@@ -74,3 +74,24 @@ def test_neuron_figure_is_a_symmetric_heatmap():
     heatmap = fig.data[0]
     assert heatmap.zmin == -2.0 and heatmap.zmax == 2.0
     assert np.array(heatmap.z)[0].tolist() == [1.0, 0.5]  # flipped so the top row is drawn on top
+
+
+def test_encode_png_decodes_to_the_same_pixels():
+    import io
+
+    from PIL import Image
+
+    from playground.figures import encode_png
+
+    pixels = np.random.default_rng(0).integers(0, 256, (7, 5, 3), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(encode_png(pixels))).convert("RGB"))
+    assert decoded.shape == (7, 5, 3) and (decoded == pixels).all()
+
+
+def test_class_confidence_image_packs_class_and_confidence():
+    from playground.figures import class_confidence_image
+
+    probs = np.array([[[0.9, 0.1], [0.5, 0.5]], [[0.0, 1.0], [0.2, 0.8]]], dtype=np.float32)
+    pixels = class_confidence_image(probs)
+    assert pixels[..., 0].tolist() == [[0, 0], [1, 1]]
+    assert pixels[0, 0, 1] == round(0.8 * 255) and pixels[0, 1, 1] == 0 and pixels[1, 0, 1] == 255

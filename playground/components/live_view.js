@@ -1,0 +1,327 @@
+// PyTorch Playground's live view: listens to the run's frame stream and draws it.
+// No Streamlit rerun happens while a model trains; Python only mounts this view.
+
+const WHITE = [255, 255, 255];
+
+function hexToRgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+function formatNumber(value, digits) {
+  return value === null || value === undefined ? "–" : value.toFixed(digits);
+}
+
+function sizeCanvas(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.max(10, Math.round(canvas.clientWidth * ratio));
+  const height = Math.max(10, Math.round(canvas.clientHeight * ratio));
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  return ratio;
+}
+
+// The boundary arrives as a PNG whose red channel is the winning class and green its confidence.
+function colourBoundary(state) {
+  const { data, decoded } = state;
+  if (!decoded) return null;
+  const palette = data.colors.map(hexToRgb);
+  const [base, gain] = data.tint;
+  const out = new ImageData(decoded.width, decoded.height);
+  const src = decoded.data;
+  for (let i = 0; i < src.length; i += 4) {
+    const colour = palette[Math.min(src[i], palette.length - 1)];
+    const strength = data.discretize ? 1 : base + gain * (src[i + 1] / 255);
+    for (let c = 0; c < 3; c++) out.data[i + c] = WHITE[c] + (colour[c] - WHITE[c]) * strength;
+    out.data[i + 3] = 255;
+  }
+  return out;
+}
+
+function drawBoundary(root, state) {
+  const canvas = root.querySelector(".pg-boundary");
+  const ratio = sizeCanvas(canvas);
+  const ctx = canvas.getContext("2d");
+  const { data } = state;
+  const margin = 34 * ratio;
+  const pad = 8 * ratio;
+  const size = Math.min(canvas.width - pad, canvas.height - pad) - margin;
+  const limit = data.limit;
+  const toX = (x) => margin + ((x + limit) / (2 * limit)) * size;
+  const toY = (y) => pad + ((limit - y) / (2 * limit)) * size;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const pixels = colourBoundary(state);
+  if (pixels) {
+    const off = state.offscreen || (state.offscreen = document.createElement("canvas"));
+    off.width = pixels.width;
+    off.height = pixels.height;
+    off.getContext("2d").putImageData(pixels, 0, 0);
+    ctx.imageSmoothingEnabled = !data.discretize;
+    ctx.drawImage(off, margin, pad, size, size);
+  }
+  ctx.strokeStyle = "#ccc";
+  ctx.strokeRect(margin, pad, size, size);
+  ctx.fillStyle = "#555";
+  ctx.font = `${11 * ratio}px sans-serif`;
+  ctx.textAlign = "center";
+  for (const tick of data.ticks) {
+    ctx.fillText(String(tick), toX(tick), pad + size + 13 * ratio);
+    ctx.textAlign = "right";
+    ctx.fillText(String(tick), margin - 4 * ratio, toY(tick) + 4 * ratio);
+    ctx.textAlign = "center";
+  }
+  ctx.fillText("x1", margin + size / 2, pad + size + 25 * ratio);
+  ctx.save();
+  ctx.translate(9 * ratio, pad + size / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText("x2", 0, 0);
+  ctx.restore();
+  const radius = 3.4 * ratio;
+  const sets = [["train", true]];
+  if (data.show_test) sets.push(["test", false]);
+  for (const [name, filled] of sets) {
+    for (const [x, y, label] of data.points[name]) {
+      const colour = data.colors[label % data.colors.length];
+      ctx.beginPath();
+      ctx.arc(toX(x), toY(y), radius, 0, 2 * Math.PI);
+      if (filled) {
+        ctx.fillStyle = colour;
+        ctx.fill();
+        ctx.lineWidth = 0.8 * ratio;
+        ctx.strokeStyle = "#fff";
+        ctx.stroke();
+      } else {
+        ctx.lineWidth = 1.8 * ratio;
+        ctx.strokeStyle = colour;
+        ctx.stroke();
+      }
+    }
+  }
+  window.__playgroundBoundaryDraws = (window.__playgroundBoundaryDraws || 0) + 1;
+  canvas.dataset.frame = String(state.frame ? state.frame.seq : 0);
+}
+
+function drawChart(canvas, series, yLabel, fixedRange) {
+  const ratio = sizeCanvas(canvas);
+  const ctx = canvas.getContext("2d");
+  const w = canvas.width;
+  const h = canvas.height;
+  const left = 40 * ratio;
+  const bottom = 30 * ratio;
+  const top = 18 * ratio;
+  ctx.clearRect(0, 0, w, h);
+  const points = series.flatMap((s) => s.values.filter((v) => v[1] !== null));
+  let [low, high] = fixedRange || [Infinity, -Infinity];
+  if (!fixedRange) {
+    for (const [, v] of points) {
+      low = Math.min(low, v);
+      high = Math.max(high, v);
+    }
+    if (!isFinite(low)) [low, high] = [0, 1];
+    low = Math.min(low, 0);
+    if (high - low < 1e-9) high = low + 1;
+  }
+  const last = points.length ? Math.max(...series.map((s) => (s.values.length ? s.values[s.values.length - 1][0] : 1))) : 1;
+  const first = points.length ? Math.min(...series.map((s) => (s.values.length ? s.values[0][0] : 1))) : 0;
+  const span = Math.max(last - first, 1);
+  const toX = (e) => left + ((e - first) / span) * (w - left - 8 * ratio);
+  const toY = (v) => top + (1 - (v - low) / (high - low)) * (h - top - bottom);
+  ctx.strokeStyle = "#ddd";
+  ctx.lineWidth = ratio;
+  ctx.beginPath();
+  ctx.moveTo(left, top);
+  ctx.lineTo(left, h - bottom);
+  ctx.lineTo(w, h - bottom);
+  ctx.stroke();
+  ctx.fillStyle = "#555";
+  ctx.font = `${11 * ratio}px sans-serif`;
+  ctx.textAlign = "right";
+  ctx.fillText(high.toPrecision(2), left - 4 * ratio, top + 4 * ratio);
+  ctx.fillText(low.toPrecision(2), left - 4 * ratio, h - bottom);
+  ctx.textAlign = "center";
+  ctx.fillText("Epoch", left + (w - left) / 2, h - 6 * ratio);
+  ctx.fillText(String(first), left, h - bottom + 13 * ratio);
+  ctx.fillText(String(last), w - 14 * ratio, h - bottom + 13 * ratio);
+  ctx.textAlign = "left";
+  ctx.fillText(yLabel, left + 4 * ratio, 12 * ratio);
+  let legendX = left + 80 * ratio;
+  for (const s of series) {
+    ctx.strokeStyle = s.colour;
+    ctx.lineWidth = 2 * ratio;
+    ctx.beginPath();
+    let started = false;
+    const stride = Math.max(1, Math.floor(s.values.length / (w / ratio)));
+    for (let i = 0; i < s.values.length; i += stride) {
+      const [e, v] = s.values[Math.min(i, s.values.length - 1)];
+      if (v === null) continue;
+      if (!started) ctx.moveTo(toX(e), toY(v));
+      else ctx.lineTo(toX(e), toY(v));
+      started = true;
+    }
+    if (s.values.length) {
+      const [e, v] = s.values[s.values.length - 1];
+      if (v !== null) ctx.lineTo(toX(e), toY(v));
+    }
+    ctx.stroke();
+    ctx.fillStyle = s.colour;
+    ctx.fillRect(legendX, 6 * ratio, 14 * ratio, 3 * ratio);
+    ctx.fillStyle = "#555";
+    ctx.fillText(s.name, legendX + 18 * ratio, 11 * ratio);
+    legendX += 60 * ratio;
+  }
+}
+
+function drawCharts(root, state) {
+  const h = state.history;
+  const column = (i) => h.map((r) => [r[0], r[i]]);
+  drawChart(root.querySelector('[data-chart="loss"]'), [
+    { name: "train", colour: "#333", values: column(1) },
+    { name: "test", colour: "#0877bd", values: column(2) },
+  ], "Loss", null);
+  drawChart(root.querySelector('[data-chart="acc"]'), [
+    { name: "train", colour: "#333", values: column(3) },
+    { name: "test", colour: "#0877bd", values: column(4) },
+  ], "Accuracy", [0, 1]);
+}
+
+function drawNeurons(root, state) {
+  const layers = (state.frame && state.frame.pictures.neurons) || [];
+  const box = root.querySelector(".pg-layers");
+  while (box.children.length > layers.length) box.lastChild.remove();
+  layers.forEach((layer, i) => {
+    let figure = box.children[i];
+    if (!figure) {
+      figure = document.createElement("figure");
+      figure.append(document.createElement("img"), document.createElement("figcaption"));
+      box.append(figure);
+    }
+    const img = figure.querySelector("img");
+    if (img.getAttribute("src") !== layer.png) img.setAttribute("src", layer.png);
+    img.style.width = `${Math.round(layer.width * 1.6)}px`;  // tiles arrive at 40 px; show them at 64
+    img.alt = layer.title;
+    figure.querySelector("figcaption").textContent = layer.title;
+  });
+}
+
+function drawCounters(root, state) {
+  const f = state.frame;
+  if (!f) return;
+  const last = state.history.length ? state.history[state.history.length - 1] : null;
+  root.querySelector('[data-testid="live-epoch"]').textContent = f.epoch.toLocaleString("en-US");
+  root.querySelector('[data-testid="live-train-loss"]').textContent = formatNumber(last && last[1], 3);
+  root.querySelector('[data-testid="live-test-loss"]').textContent = formatNumber(last && last[2], 3);
+  root.querySelector('[data-testid="live-test-acc"]').textContent =
+    last && last[4] !== null ? `${(100 * last[4]).toFixed(1)} %` : "–";
+  root.querySelector('[data-testid="live-eps"]').textContent = f.running ? f.eps.toFixed(1) : "paused";
+  const message = root.querySelector('[data-testid="live-message"]');
+  message.hidden = !f.message;
+  message.textContent = f.message || "";
+}
+
+function drawLegend(root, data) {
+  const legend = root.querySelector(".pg-legend");
+  const parts = [];
+  for (let c = 0; c < data.n_classes; c++) {
+    parts.push(`<span style="--swatch:${data.colors[c]}">train: class ${c}</span>`);
+  }
+  if (data.show_test) {
+    for (let c = 0; c < data.n_classes; c++) {
+      parts.push(`<span class="pg-ring" style="--swatch:${data.colors[c]}">test: class ${c}</span>`);
+    }
+  }
+  legend.innerHTML = parts.join("");
+}
+
+function redraw(root, state) {
+  drawCounters(root, state);
+  drawBoundary(root, state);
+  drawCharts(root, state);
+  drawNeurons(root, state);
+}
+
+function decode(state, root, uri) {
+  const image = new Image();
+  image.onload = () => {
+    const off = document.createElement("canvas");
+    off.width = image.width;
+    off.height = image.height;
+    const ctx = off.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(image, 0, 0);
+    state.decoded = ctx.getImageData(0, 0, image.width, image.height);
+    state.pending = false;
+    scheduleDraw(root, state);
+  };
+  image.src = uri;
+}
+
+function scheduleDraw(root, state) {
+  if (state.drawQueued) return;
+  state.drawQueued = true;
+  requestAnimationFrame(() => {
+    state.drawQueued = false;
+    redraw(root, state);
+  });
+}
+
+function connect(root, state) {
+  if (state.source) state.source.close();
+  state.history = [];
+  state.frame = null;
+  state.stream = state.data.stream;
+  const source = new EventSource(state.data.stream);
+  state.source = source;
+  source.onmessage = (event) => {
+    const frame = JSON.parse(event.data);
+    if (frame.reset) state.history = [];
+    for (const record of frame.records) state.history.push(record);
+    state.frame = frame;
+    if (frame.pictures.boundary && frame.pictures.boundary !== state.boundaryUri) {
+      state.boundaryUri = frame.pictures.boundary;
+      decode(state, root, frame.pictures.boundary);
+    } else {
+      scheduleDraw(root, state);
+    }
+    // Training stopped by itself (a divergence, an idle tab): let Python redraw its buttons.
+    if (state.data.running && !frame.running && state.reported !== frame.seq) {
+      state.reported = frame.seq;
+      state.setTriggerValue("stopped", frame.seq);
+    }
+  };
+  source.addEventListener("gone", () => {
+    source.close();
+    const message = root.querySelector('[data-testid="live-message"]');
+    message.hidden = false;
+    message.textContent = "This training run has ended. Reload the page to start a new one.";
+  });
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const root = parentElement.querySelector(".pg-live");
+  const state = root.__playground || (root.__playground = {});
+  state.data = data;
+  state.setTriggerValue = setTriggerValue;
+  if (state.closeTimer) {
+    clearTimeout(state.closeTimer);
+    state.closeTimer = null;
+  }
+  root.querySelector(".pg-body").classList.toggle("pg-no-neurons", !data.neurons);
+  drawLegend(root, data);
+  if (state.stream !== data.stream || !state.source) connect(root, state);
+  scheduleDraw(root, state);
+  if (!state.resizeObserver) {
+    state.resizeObserver = new ResizeObserver(() => scheduleDraw(root, state));
+    state.resizeObserver.observe(root);
+  }
+  return () => {
+    // Streamlit may unmount and remount with new data at once: close the stream only if it stays unmounted.
+    state.closeTimer = setTimeout(() => {
+      if (state.source) state.source.close();
+      state.source = null;
+      state.stream = null;
+      if (state.resizeObserver) state.resizeObserver.disconnect();
+      state.resizeObserver = null;
+    }, 250);
+  };
+}

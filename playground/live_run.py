@@ -1,0 +1,237 @@
+"""One learner's live training run: the experiment, its history, and a background trainer thread.
+
+While playing, the process's one trainer thread trains the run in short
+slices under its lock, taking every playing run in turn, and publishes frames
+(epoch, speed, pictures of the model) about 20 times a second; the browser
+receives them over a server-sent-events stream (playground.live_stream)
+without any Streamlit rerun. Nothing here calls Streamlit.
+
+Why one thread for everyone: tiny PyTorch ops release and retake the GIL
+every few microseconds, so two training threads in one process spend their
+time handing the GIL back and forth. Taking turns in one thread lets each of
+two learners keep most of their solo speed, and the duty cap leaves the
+interpreter free often enough for the server to answer clicks at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.engine import EpochRecord, Trainer, TrainingDiverged
+
+SLICE_S = 0.02  # training time per slice, holding the lock; the script thread waits at most this long
+RUN_DUTY = 0.5  # share of wall time one run may train: TF Playground too paces itself (one step per frame)
+TOTAL_DUTY = 0.85  # share the trainer thread may be busy with all runs: the rest keeps the server responsive
+FRAME_INTERVAL_S = 0.05  # at most 20 frames a second reach the browser
+STALE_AFTER_S = 30.0  # no script run and no connected viewer for this long: the tab is gone, pause
+
+PictureMaker = Callable[["LiveRun"], dict[str, Any]]  # page-specific pictures of the model, called under the lock
+
+
+@dataclass
+class RateMeter:
+    """Epochs per second over the last few seconds of wall time."""
+
+    window_s: float = 2.0  # seconds of history the rate averages over
+    samples: deque[tuple[float, int]] = field(default_factory=deque)
+
+    def add(self, epoch: int, now: float | None = None) -> None:
+        """Note that `epoch` was reached at `now`."""
+        now = time.perf_counter() if now is None else now
+        self.samples.append((now, epoch))
+        while len(self.samples) > 2 and now - self.samples[1][0] > self.window_s:
+            self.samples.popleft()
+
+    def rate(self) -> float:
+        """Epochs per second across the window; 0 until two samples exist."""
+        if len(self.samples) < 2:
+            return 0.0
+        (t0, e0), (t1, e1) = self.samples[0], self.samples[-1]
+        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+
+    def clear(self) -> None:
+        """Forget the samples (on pause, so a pause does not count as slow training)."""
+        self.samples.clear()
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the browser shows at one moment; immutable, replaced whole."""
+
+    seq: int  # increases with every frame
+    epoch: int  # epochs trained so far
+    running: bool  # whether the trainer is playing
+    epochs_per_s: float  # measured over the last two seconds
+    message: str | None  # why training stopped, if it stopped by itself
+    pictures: dict[str, Any]  # the page's pictures, e.g. the decision boundary as a data URI
+
+
+class LiveRun:
+    """A training run that a page plays, pauses, steps and draws."""
+
+    def __init__(self, experiment: Any, key: Hashable, pictures: PictureMaker | None = None) -> None:
+        self.experiment = experiment  # anything with a .trainer (core.engine.Trainer)
+        self.key = key  # the settings that built it; other settings mean a new run
+        self.history: list[EpochRecord] = []
+        self.running = False
+        self.message: str | None = None
+        self.meter = RateMeter()
+        self.lock = threading.RLock()  # held while training or reading the model
+        self.token = secrets.token_urlsafe(18)  # names this run's frame stream; unguessable
+        self.make_pictures = pictures
+        self.options: dict[str, Any] = {}  # view options the pictures depend on
+        self.last_seen = time.monotonic()
+        self._next_frame = 0.0
+        self.next_turn = 0.0  # perf_counter time before which this run rests (its duty cap)
+        self.frame = Frame(0, 0, False, 0.0, None, {})
+        self.publish()
+
+    @property
+    def trainer(self) -> Trainer:
+        """The experiment's Trainer."""
+        return self.experiment.trainer
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained so far."""
+        return self.trainer.epoch
+
+    def touch(self) -> None:
+        """Note that someone is looking (a script run or a connected stream)."""
+        self.last_seen = time.monotonic()
+
+    def play(self) -> None:
+        """Start training in the background (after a divergence, from the restored weights)."""
+        with self.lock:
+            self.trainer.restart_after_divergence()
+            self.message = None
+            self.meter.clear()
+            self.meter.add(self.epoch)
+            self.running = True
+        self.touch()
+        SCHEDULER.add(self)
+
+    def pause(self) -> None:
+        """Stop training; the thread finishes its slice (at most SLICE_S) and publishes a last frame."""
+        with self.lock:
+            self.running = False
+            self.meter.clear()
+        self.publish()
+
+    def step(self) -> int:
+        """Pause, then train exactly one epoch (the Step button); returns epochs done."""
+        self.pause()
+        with self.lock:
+            self.trainer.restart_after_divergence()
+            self.message = None
+            done = self.advance(0.0, max_epochs=1)
+        self.publish()
+        return done
+
+    def advance(self, budget_s: float, max_epochs: int | None = None) -> int:
+        """Train whole epochs until `budget_s` seconds pass (at least one); returns epochs done.
+
+        A non-finite loss stops the run, keeps the history and sets `message`.
+        """
+        started = time.perf_counter()
+        done = 0
+        with self.lock:
+            while True:
+                try:
+                    record = self.trainer.run_epoch()
+                except TrainingDiverged as error:
+                    self.running = False
+                    self.message = str(error)
+                    break
+                self.history.append(record)
+                done += 1
+                if (max_epochs is not None and done >= max_epochs) or time.perf_counter() - started >= budget_s:
+                    break
+            if self.running:
+                self.meter.add(self.epoch)
+        return done
+
+    def publish(self) -> None:
+        """Make a new frame from the model as it is now."""
+        with self.lock:
+            pictures = self.make_pictures(self) if self.make_pictures is not None else {}
+            self.frame = Frame(
+                self.frame.seq + 1, self.epoch, self.running, round(self.meter.rate(), 1), self.message, pictures
+            )
+
+    def train_slice(self) -> bool:
+        """The trainer thread's turn: about SLICE_S of training, a frame when one is due; False when done."""
+        if not self.running:
+            return False
+        if time.monotonic() - self.last_seen > STALE_AFTER_S:
+            self.pause()  # nobody is looking any more (the tab was closed)
+            return False
+        started = time.perf_counter()
+        self.advance(SLICE_S)
+        now = time.perf_counter()
+        if now >= self._next_frame or not self.running:
+            self.publish()
+            self._next_frame = now + FRAME_INTERVAL_S
+        busy = time.perf_counter() - started
+        self.next_turn = started + busy / RUN_DUTY
+        return self.running
+
+
+class TrainerScheduler:
+    """One daemon thread that trains every playing run in turn: each at most RUN_DUTY, all at most TOTAL_DUTY."""
+
+    def __init__(self) -> None:
+        self._runs: list[LiveRun] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add(self, run: LiveRun) -> None:
+        """Train `run` until it stops playing."""
+        with self._lock:
+            if run not in self._runs:
+                self._runs.append(run)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, daemon=True, name="playground-trainer")
+                self._thread.start()
+        self._wake.set()
+
+    def playing(self) -> int:
+        """How many runs are being trained."""
+        with self._lock:
+            return len(self._runs)
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                runs = list(self._runs)
+            if not runs:
+                self._wake.wait(1.0)
+                self._wake.clear()
+                continue
+            now = time.perf_counter()
+            due = [run for run in runs if run.next_turn <= now]
+            if not due:
+                time.sleep(max(min(run.next_turn for run in runs) - now, 0.001))
+                continue
+            run = min(due, key=lambda r: r.next_turn)  # the longest-waiting run goes first
+            started = time.perf_counter()
+            try:
+                keep = run.train_slice()
+            except Exception as error:  # a broken run must not stop everyone else's training
+                run.running, run.message, keep = False, f"Training stopped: {error}", False
+            if not keep:
+                with self._lock:
+                    if run in self._runs and not run.running:
+                        self._runs.remove(run)
+            busy = time.perf_counter() - started
+            time.sleep(max(busy * (1 - TOTAL_DUTY) / TOTAL_DUTY, 0.001))
+
+
+SCHEDULER = TrainerScheduler()

@@ -1,0 +1,134 @@
+import math
+import time
+
+import pytest
+
+from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment, structure_key
+from core.models import MLPConfig
+from core.objectives import set_learning_rate
+from playground import live_hub, live_run
+from playground.classification_view import classification_pictures
+from playground.live_run import SCHEDULER, LiveRun, RateMeter
+from playground.state import get_run, namespaced, reset_run
+
+
+def _config(**train):
+    return ClassificationConfig(data=DataConfig(dataset="gauss"), train=TrainConfig(**train))
+
+
+def _wait(condition, timeout_s=20.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_get_run_reuses_for_same_key_and_rebuilds_for_a_new_one():
+    state = {}
+    config = _config()
+    run, rebuilt = get_run(state, "classification", structure_key(config), lambda: build_experiment(config))
+    assert not rebuilt and state[namespaced("classification", "run")] is run
+    assert live_hub.lookup(run.token) is run
+    again, rebuilt = get_run(state, "classification", structure_key(_config(learning_rate=1.0)), lambda: 1 / 0)
+    assert again is run and not rebuilt  # a learning-rate change keeps the model
+    other = ClassificationConfig(data=DataConfig(dataset="xor"))
+    fresh, rebuilt = get_run(state, "classification", structure_key(other), lambda: build_experiment(other))
+    assert fresh is not run and rebuilt and fresh.token != run.token
+    reset_run(state, "classification")
+    assert namespaced("classification", "run") not in state
+
+
+def test_sessions_are_separate_and_tokens_unguessable():
+    config = _config()
+    one, two = {}, {}
+    run_one, _ = get_run(one, "classification", structure_key(config), lambda: build_experiment(config))
+    run_two, _ = get_run(two, "classification", structure_key(config), lambda: build_experiment(config))
+    run_one.step()
+    assert run_one.epoch == 1 and run_two.epoch == 0
+    assert run_one.trainer.model is not run_two.trainer.model
+    assert run_one.token != run_two.token and len(run_one.token) >= 20
+    assert live_hub.lookup("not-a-token") is None
+
+
+def test_advance_trains_at_least_one_epoch_and_respects_max():
+    run = LiveRun(build_experiment(_config()), key=None)
+    assert run.advance(0.0) == 1
+    assert run.advance(10.0, max_epochs=3) == 3
+    assert len(run.history) == 4 and run.epoch == 4
+
+
+def test_play_trains_in_the_background_and_pause_stops_it():
+    run = LiveRun(build_experiment(_config()), key=None, pictures=classification_pictures)
+    first_seq = run.frame.seq
+    run.play()
+    assert _wait(lambda: run.epoch >= 5)
+    assert _wait(lambda: run.frame.seq > first_seq + 1 and run.frame.epoch > 0)
+    assert run.frame.running and "boundary" in run.frame.pictures
+    run.pause()
+    time.sleep(0.1)  # the slice in progress finishes
+    stopped = run.epoch
+    time.sleep(0.3)
+    assert run.epoch == stopped and not run.frame.running
+    assert [r.epoch for r in run.history] == list(range(1, stopped + 1))
+
+
+def test_two_runs_play_at_once_and_both_progress():
+    runs = [LiveRun(build_experiment(_config()), key=None) for _ in range(2)]
+    for run in runs:
+        run.play()
+    assert _wait(lambda: all(run.epoch >= 5 for run in runs))
+    for run in runs:
+        run.pause()
+    assert _wait(lambda: SCHEDULER.playing() == 0 or all(not r.running for r in runs))
+
+
+def test_a_run_nobody_looks_at_pauses_itself(monkeypatch):
+    monkeypatch.setattr(live_run, "STALE_AFTER_S", 0.2)
+    run = LiveRun(build_experiment(_config()), key=None)
+    run.play()
+    run.last_seen -= 1.0
+    assert _wait(lambda: not run.running, timeout_s=5)
+
+
+def test_divergence_stops_keeps_history_and_tells_the_learner():
+    config = ClassificationConfig(
+        data=DataConfig(dataset="spiral"),
+        features=("x1", "x2", "x1^2", "x2^2", "x1*x2"),
+        model=MLPConfig((8, 8), "linear"),
+        train=TrainConfig(learning_rate=0.001),
+    )
+    run = LiveRun(build_experiment(config), key=None)
+    run.advance(10.0, max_epochs=2)
+    set_learning_rate(run.trainer.optimizer, 10.0)
+    run.play()
+    assert _wait(lambda: not run.running)
+    assert "learning rate" in run.message and run.frame.message == run.message
+    assert len(run.history) >= 2 and all(math.isfinite(r.train_loss) for r in run.history)
+    set_learning_rate(run.trainer.optimizer, 0.001)
+    assert run.step() == 1 and run.message is None  # Step (or Play) resumes from the restored weights
+
+
+def test_rate_meter():
+    meter = RateMeter(window_s=2.0)
+    assert meter.rate() == 0.0
+    for i in range(11):
+        meter.add(i * 10, now=i * 0.5)  # 20 epochs per second
+    assert meter.rate() == pytest.approx(20.0)
+    assert meter.samples[0][0] >= 5.0 - 2.0 - 0.5
+    meter.clear()
+    assert meter.rate() == 0.0
+
+
+def test_frames_carry_the_pictures_of_the_model():
+    run = LiveRun(
+        build_experiment(ClassificationConfig(model=MLPConfig((3, 2), "relu"))), None, classification_pictures
+    )
+    pictures = run.frame.pictures
+    assert pictures["boundary"].startswith("data:image/png;base64,")
+    assert [layer["title"] for layer in pictures["neurons"]] == [
+        "Inputs (2)",
+        "Hidden layer 1 (3)",
+        "Hidden layer 2 (2)",
+    ]
