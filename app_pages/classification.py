@@ -23,11 +23,12 @@ buttons = st.container()
 bar = st.columns([1.4, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
 controls, live = st.columns([1, 4], gap="medium")
 config = widgets.classification_ui(list(bar), controls, current_seed())
+device = current_device()
 run, rebuilt = get_run(
     st.session_state,
     PAGE,
-    structure_key(config),
-    lambda: build_experiment(config, current_device()),
+    (structure_key(config), str(device)),  # a new device means a new model on it
+    lambda: build_experiment(config, device),
     classification_pictures,
 )
 with run.lock:

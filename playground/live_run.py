@@ -30,6 +30,7 @@ RUN_DUTY = 0.5  # share of wall time one run may train: TF Playground too paces 
 TOTAL_DUTY = 0.85  # share the trainer thread may be busy with all runs: the rest keeps the server responsive
 FRAME_INTERVAL_S = 0.05  # at most 20 frames a second reach the browser
 STALE_AFTER_S = 30.0  # no script run and no connected viewer for this long: the tab is gone, pause
+MAX_HISTORY = 20_000  # epoch records kept per run; beyond it every other record goes (curves draw ~2k points)
 
 PictureMaker = Callable[["LiveRun"], dict[str, Any]]  # page-specific pictures of the model, called under the lock
 
@@ -79,6 +80,7 @@ class LiveRun:
         self.experiment = experiment  # anything with a .trainer (core.engine.Trainer)
         self.key = key  # the settings that built it; other settings mean a new run
         self.history: list[EpochRecord] = []
+        self.history_version = 0  # bumped when the history is thinned, so streams resend it
         self.running = False
         self.message: str | None = None
         self.meter = RateMeter()
@@ -150,6 +152,9 @@ class LiveRun:
                     self.message = str(error)
                     break
                 self.history.append(record)
+                if len(self.history) > MAX_HISTORY:
+                    self.history = [*self.history[:-1:2], self.history[-1]]
+                    self.history_version += 1
                 done += 1
                 if (max_epochs is not None and done >= max_epochs) or time.perf_counter() - started >= budget_s:
                     break

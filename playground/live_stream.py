@@ -45,7 +45,7 @@ def encode_records(records: Sequence[EpochRecord]) -> list[list[float | int | No
 
 
 async def _events(request: Request, token: str) -> AsyncIterator[str]:
-    sent, seq, last_write = 0, -1, time.monotonic()
+    sent, seq, version, last_write = 0, -1, -1, time.monotonic()
     while True:
         run = live_hub.lookup(token)
         if run is None:
@@ -54,6 +54,8 @@ async def _events(request: Request, token: str) -> AsyncIterator[str]:
         run.touch()
         frame = run.frame
         if frame.seq != seq:
+            if run.history_version != version:  # thinned since the last message: send it all again
+                sent, version = 0, run.history_version
             count = len(run.history)
             payload = {
                 "seq": frame.seq,

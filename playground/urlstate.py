@@ -111,7 +111,7 @@ def _samples(text: str) -> int:
 
 PARSERS: dict[str, Callable[[str], object]] = {
     "dataset": _choice(list(DATASETS)),
-    "noise": _int_in(0, 50, step=5),
+    "noise": _int_in(0, 50),
     "train": _int_in(10, 90, step=5),
     "classes": _int_in(2, 8),
     "points": _samples,

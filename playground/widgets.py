@@ -16,6 +16,7 @@ from core.objectives import LEARNING_RATES, LOSSES, OPTIMIZERS, REGULARIZATION_R
 
 K = "classification/"  # widget-key prefix of the classification page
 REGEN_KEY = K + "regen"  # not a widget: the Regenerate counter
+DATASET_NOISE = {"circles": 3}  # noise a data set brings along when picked (the course's make_circles)
 
 
 def classification_widget_values(config: ClassificationConfig) -> dict[str, Any]:
@@ -55,18 +56,31 @@ def _bump_regen() -> None:
     st.session_state[REGEN_KEY] = st.session_state.get(REGEN_KEY, 0) + 1
 
 
+def _dataset_changed() -> None:
+    # The course's make_circles uses noise 0.03: picking it brings that noise along.
+    dataset = st.session_state.get(K + "dataset")
+    if dataset in DATASET_NOISE:
+        st.session_state[K + "noise"] = DATASET_NOISE[dataset]
+
+
 def data_ui(box: DeltaGenerator) -> tuple[DataConfig, int]:
     """Data set, classes, noise, split, points and Regenerate; returns the data config and batch size."""
     box.markdown("#### Data")
     dataset = box.selectbox(
-        "Which data set?", list(DATASETS), key=K + "dataset", format_func=lambda k: DATASETS[k].title
+        "Which data set?",
+        list(DATASETS),
+        key=K + "dataset",
+        format_func=lambda k: DATASETS[k].title,
+        on_change=_dataset_changed,
     )
     # Undrawn widgets lose their keys; fill_missing put the saved class count back before this run.
     classes = int(st.session_state.get(K + "classes", 3))
     if DATASETS[dataset].multiclass:
         classes = box.slider("Classes", 2, 8, key=K + "classes")
     train = box.slider("Ratio of training to test data (%)", 10, 90, step=5, key=K + "train")
-    noise = box.slider("Noise", 0, 50, step=5, key=K + "noise")
+    noise = box.slider(
+        "Noise", 0, 50, key=K + "noise", help="In % of TF Playground's scale; the course's circles use 3."
+    )
     batch = box.select_slider(
         "Batch size",
         BATCH_CHOICES,

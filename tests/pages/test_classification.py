@@ -174,3 +174,18 @@ def test_closer_look_draws_the_chosen_neuron(classification):
     assert names[0] == "input x1" and names[-1] == "layer 2, neuron 2"
     at.selectbox(key=K + "neuron").set_value(3).run()
     assert not at.exception
+
+
+def test_picking_the_course_circles_brings_its_noise(classification):
+    at = classification
+    at.selectbox(key=K + "dataset").set_value("circles").run()
+    assert at.slider(key=K + "noise").value == 3
+    assert len(_run(at).experiment.raw_train[0]) + len(_run(at).experiment.raw_test[0]) == 1000
+
+
+def test_the_run_is_keyed_by_the_resolved_device(classification):
+    at = classification
+    token = _run(at).token
+    assert _run(at).key[1] == "cpu"
+    at.sidebar.selectbox(key="app/device").set_value("cpu").run()  # auto resolved to cpu already: keep the run
+    assert _run(at).token == token and _run(at).trainer.X_train.device.type == "cpu"

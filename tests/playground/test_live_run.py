@@ -132,3 +132,11 @@ def test_frames_carry_the_pictures_of_the_model():
         "Hidden layer 1 (3)",
         "Hidden layer 2 (2)",
     ]
+
+
+def test_long_histories_are_thinned_and_streams_are_told(monkeypatch):
+    monkeypatch.setattr(live_run, "MAX_HISTORY", 10)
+    run = LiveRun(build_experiment(_config()), key=None)
+    run.advance(10.0, max_epochs=11)
+    assert run.history_version == 1 and len(run.history) <= 10
+    assert run.history[-1].epoch == 11 and run.history[0].epoch == 1
