@@ -224,3 +224,73 @@ def neuron_figure(values: np.ndarray, limit: float, title: str, *, height: int =
         yaxis=dict(title="x2", scaleanchor="x"),
     )
     return fig
+
+
+def tensor_heatmap(
+    values: np.ndarray, *, highlight: np.ndarray | None = None, title: str = "", max_annotated: int = 400
+) -> go.Figure:
+    """A 2-D array as a heatmap with its numbers written in (small arrays) and selected cells outlined.
+
+    Args:
+        values: 2-D float array (row 0 at the top, as PyTorch prints it).
+        highlight: optional bool array of the same shape; True cells get an outline.
+        title: shown above.
+        max_annotated: arrays with more cells than this are drawn without numbers.
+    """
+    rows, cols = values.shape
+    annotate = rows * cols <= max_annotated
+    text = [[f"{v:.3g}" for v in row] for row in values] if annotate else None
+    fig = go.Figure(
+        go.Heatmap(
+            z=values,
+            text=text,
+            texttemplate="%{text}" if annotate else None,
+            colorscale="Blues",
+            showscale=False,
+            hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>",
+            xgap=1,
+            ygap=1,
+        )
+    )
+    if highlight is not None and highlight.any():
+        ys, xs = np.nonzero(highlight)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="markers",
+                name="selected",
+                hoverinfo="skip",
+                marker=dict(
+                    symbol="square-open",
+                    size=max(10, min(40, 360 // max(rows, cols))),
+                    color="#f59322",
+                    line=dict(width=3),
+                ),
+            )
+        )
+    fig.update_layout(
+        title=title or None,
+        height=min(520, 90 + 38 * rows),
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        xaxis=dict(side="top", dtick=1 if cols <= 30 else None, title="dim 1" if rows > 1 else "dim 0"),
+        yaxis=dict(autorange="reversed", dtick=1 if rows <= 30 else None, title="dim 0" if rows > 1 else None),
+        showlegend=False,
+    )
+    return fig
+
+
+def timing_figure(timings: Sequence[tuple[str, int, float]]) -> go.Figure:
+    """Milliseconds per n x n matmul by size, one line per device (log scales)."""
+    fig = go.Figure()
+    for device in dict.fromkeys(d for d, _, _ in timings):
+        points = [(size, seconds * 1000) for d, size, seconds in timings if d == device]
+        fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers", name=device))
+    fig.update_layout(
+        height=320,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title="matrix size n (n × n)", type="log"),
+        yaxis=dict(title="milliseconds per matmul", type="log"),
+        legend=dict(orientation="h", y=1.12),
+    )
+    return fig

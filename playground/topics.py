@@ -17,6 +17,13 @@ class Topic:
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
+        "app_pages/tensors.py",
+        "Tensors",
+        ":material/grid_on:",
+        "Build tensors, see their shape, dtype, device, stride and values; operate on them with the rule drawn; "
+        "meet the three common errors and their fixes; time CPU against GPU.",
+    ),
+    Topic(
         "app_pages/classification.py",
         "Classification playground",
         ":material/scatter_plot:",
