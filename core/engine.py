@@ -66,16 +66,21 @@ def train_step(
     return loss.detach()
 
 
+ScoreFn = Callable[[Tensor, Tensor], float]  # (model output, targets) -> a score such as accuracy
+
+
 @torch.inference_mode()
-def evaluate(model: nn.Module, loss_fn: nn.Module, X: Tensor, y: Tensor) -> tuple[float, float]:
-    """Data loss and accuracy of the model on (X, y), in eval mode."""
+def evaluate(
+    model: nn.Module, loss_fn: nn.Module, X: Tensor, y: Tensor, score: ScoreFn | None = accuracy
+) -> tuple[float, float | None]:
+    """Data loss and score (accuracy by default; None for regression) of the model on (X, y), in eval mode."""
     was_training = model.training
     model.eval()
-    logits = model(X)
-    loss = loss_fn(logits, y).item()
-    acc = accuracy(logits, y)
+    outputs = model(X)
+    loss = loss_fn(outputs, y).item()
+    value = score(outputs, y) if score is not None else None
     model.train(was_training)
-    return loss, acc
+    return loss, value
 
 
 def _finite_model(model: nn.Module) -> bool:
@@ -159,6 +164,8 @@ class Trainer:
         seed: int = 0,
         penalty: PenaltyFn | None = None,
         fused: bool = True,
+        score: ScoreFn | None = accuracy,
+        on_epoch: Callable[[Trainer], None] | None = None,
     ) -> None:
         self.device = torch.device(device)
         self.model = model.to(self.device)
@@ -168,6 +175,8 @@ class Trainer:
         self.test = None if test is None or len(test[0]) == 0 else tuple(t.to(self.device) for t in test)
         self.batch_size = batch_size  # None or 0: full batch
         self.penalty = penalty
+        self.score = score  # accuracy for classifiers; None for regression
+        self.on_epoch = on_epoch  # called after every finite epoch (e.g. to record a parameter path)
         self.shuffle = torch.Generator().manual_seed(int(seed))  # batch order, local to this run
         self.epoch = 0
         self.diverged = False
@@ -219,15 +228,17 @@ class Trainer:
         else:
             for X, y in self.batches():
                 train_step(self.model, self.loss_fn, self.optimizer, X, y, self.penalty)
-        train_loss, train_acc = evaluate(self.model, self.loss_fn, self.X_train, self.y_train)
+        train_loss, train_acc = evaluate(self.model, self.loss_fn, self.X_train, self.y_train, self.score)
         if not math.isfinite(train_loss) or not _finite_model(self.model):
             self._snapshot.restore()
             self.diverged = True
             raise TrainingDiverged(self.epoch + 1, self.learning_rate)
         test_loss = test_acc = None
         if self.test is not None:
-            test_loss, test_acc = evaluate(self.model, self.loss_fn, *self.test)
+            test_loss, test_acc = evaluate(self.model, self.loss_fn, *self.test, self.score)
         self.epoch += 1
+        if self.on_epoch is not None:
+            self.on_epoch(self)
         return EpochRecord(self.epoch, train_loss, train_acc, test_loss, test_acc, time.perf_counter() - started)
 
     def restart_after_divergence(self) -> None:

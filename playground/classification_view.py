@@ -85,7 +85,7 @@ def live_view_data(run: LiveRun, show_test: bool, discretize: bool) -> dict[str,
         "ticks": [-6, -4, -2, 0, 2, 4, 6],
         "show_test": show_test,
         "discretize": discretize,
-        "neurons": True,
+        "view": "classification",
     }
 
 

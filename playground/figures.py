@@ -294,3 +294,22 @@ def timing_figure(timings: Sequence[tuple[str, int, float]]) -> go.Figure:
         legend=dict(orientation="h", y=1.12),
     )
     return fig
+
+
+LANDSCAPE_STOPS = np.array(  # light yellow (low loss) through green and blue (high loss)
+    [[255, 255, 217], [199, 233, 180], [127, 205, 187], [65, 182, 196], [29, 145, 192], [34, 94, 168]],
+    dtype=np.float32,
+)
+
+
+def landscape_image(losses: np.ndarray, bands: int = 14) -> np.ndarray:
+    """A loss grid as banded colours (bright = low loss): the bands read like contour lines. uint8 [H, W, 3]."""
+    logged = np.log10(np.maximum(losses, 1e-12))
+    low, high = float(logged.min()), float(logged.max())
+    t = (logged - low) / (high - low) if high > low else np.zeros_like(logged)
+    t = np.floor(t * bands) / bands  # steps instead of a smooth ramp: each band is one contour interval
+    position = t * (len(LANDSCAPE_STOPS) - 1)
+    lower = np.clip(np.floor(position).astype(int), 0, len(LANDSCAPE_STOPS) - 2)
+    weight = (position - lower)[..., None]
+    rgb = LANDSCAPE_STOPS[lower] * (1 - weight) + LANDSCAPE_STOPS[lower + 1] * weight
+    return np.clip(rgb, 0, 255).astype(np.uint8)

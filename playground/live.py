@@ -55,9 +55,12 @@ def _reset(page: str) -> None:
     reset_run(st.session_state, page)
 
 
-def transport_controls(page: str, run: LiveRun) -> None:
-    """Play (or Pause), Step and Reset for the page's run; callbacks act before the rerun."""
-    row = st.container(horizontal=True, gap="small")
+SPEEDS: dict[str, float | None] = {"10 / s": 10.0, "30 / s": 30.0, "100 / s": 100.0, "max": None}
+
+
+def transport_controls(page: str, run: LiveRun, default_speed: str = "max") -> None:
+    """Play (or Pause), Step, Reset and a speed for the page's run; callbacks act before the rerun."""
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     if run.running:
         row.button(
             "Pause",
@@ -94,6 +97,15 @@ def transport_controls(page: str, run: LiveRun) -> None:
         icon=":material/restart_alt:",
         help="Fresh weights, empty history; settings stay",
     )
+    speed = row.segmented_control(
+        "Speed",
+        list(SPEEDS),
+        default=default_speed,
+        key=namespaced(page, "speed"),
+        label_visibility="collapsed",
+        help="Epochs per second: slow it down to watch each step, or let it run as fast as this server allows",
+    )
+    run.speed = SPEEDS.get(speed or default_speed)
 
 
 def live_view(page: str, run: LiveRun, data: dict[str, Any]) -> None:

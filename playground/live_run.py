@@ -91,6 +91,9 @@ class LiveRun:
         self.last_seen = time.monotonic()
         self._next_frame = 0.0
         self.next_turn = 0.0  # perf_counter time before which this run rests (its duty cap)
+        self.speed: float | None = None  # epochs per second to aim for; None trains as fast as allowed
+        self._credit = 0.0  # epochs owed at `speed`
+        self._last_slice = time.perf_counter()
         self.frame = Frame(0, 0, False, 0.0, None, {})
         self.publish()
 
@@ -116,6 +119,7 @@ class LiveRun:
             self.meter.clear()
             self.meter.add(self.epoch)
             self.running = True
+            self._credit, self._last_slice = 1.0, time.perf_counter()
         self.touch()
         SCHEDULER.add(self)
 
@@ -178,13 +182,25 @@ class LiveRun:
             self.pause()  # nobody is looking any more (the tab was closed)
             return False
         started = time.perf_counter()
-        self.advance(SLICE_S)
+        with self.lock:
+            if not self.running:  # paused between the check above and taking the lock: train nothing
+                return False
+            if self.speed is None:
+                self.advance(SLICE_S)
+            else:  # a learner slowed it down to watch: train only the epochs owed since the last slice
+                owed = self._credit + (started - self._last_slice) * self.speed
+                self._credit = min(owed, max(1.0, self.speed / 5))
+                if self._credit >= 1:
+                    self._credit -= self.advance(SLICE_S, max_epochs=int(self._credit))
+        self._last_slice = started
         now = time.perf_counter()
         if now >= self._next_frame or not self.running:
             self.publish()
             self._next_frame = now + FRAME_INTERVAL_S
         busy = time.perf_counter() - started
         self.next_turn = started + busy / RUN_DUTY
+        if self.speed is not None:  # no need to come back before the next epoch is owed
+            self.next_turn = max(self.next_turn, started + min(1.0 / self.speed, FRAME_INTERVAL_S))
         return self.running
 
 

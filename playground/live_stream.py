@@ -2,8 +2,8 @@
 
 Served as a Starlette route beside Streamlit (see streamlit_app.py). It sends
 a frame whenever the run's trainer publishes a new one (at most about 20 a
-second), with only the epoch records the browser has not seen yet, so the
-page redraws without any Streamlit rerun.
+second), with only the epoch records and pictures the browser has not seen
+yet, so the page redraws without any Streamlit rerun.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ def encode_records(records: Sequence[EpochRecord]) -> list[list[float | int | No
 
 async def _events(request: Request, token: str) -> AsyncIterator[str]:
     sent, seq, version, last_write = 0, -1, -1, time.monotonic()
+    shown: dict[str, object] = {}  # the pictures this browser already has
     while True:
         run = live_hub.lookup(token)
         if run is None:
@@ -65,8 +66,9 @@ async def _events(request: Request, token: str) -> AsyncIterator[str]:
                 "message": frame.message,
                 "records": encode_records(run.history[sent:count]),
                 "reset": sent == 0,
-                "pictures": frame.pictures,
+                "pictures": {key: value for key, value in frame.pictures.items() if shown.get(key) != value},
             }
+            shown.update(frame.pictures)
             sent, seq, last_write = count, frame.seq, time.monotonic()
             yield f"data: {json.dumps(payload, separators=(',', ':'))}\n\n"
         elif time.monotonic() - last_write > KEEP_ALIVE_S:

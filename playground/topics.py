@@ -24,6 +24,13 @@ TOPICS: tuple[Topic, ...] = (
         "meet the three common errors and their fixes; time CPU against GPU.",
     ),
     Topic(
+        "app_pages/workflow.py",
+        "The PyTorch workflow",
+        ":material/timeline:",
+        "Fit a line (or a curve) live: the course's LinearRegressionModel, L1 or MSE, SGD or Adam, the loss "
+        "landscape with the optimizer's path, and saving and loading the state_dict safely.",
+    ),
+    Topic(
         "app_pages/classification.py",
         "Classification playground",
         ":material/scatter_plot:",

@@ -102,8 +102,13 @@ function drawBoundary(root, state) {
   canvas.dataset.frame = String(state.frame ? state.frame.seq : 0);
 }
 
-function drawChart(canvas, series, yLabel, fixedRange) {
+function drawChart(canvas, rawSeries, yLabel, fixedRange, logScale) {
   const ratio = sizeCanvas(canvas);
+  // On a log scale, values are drawn as log10 and labelled back in plain numbers.
+  const series = logScale
+    ? rawSeries.map((s) => ({ ...s, values: s.values.map(([e, v]) => [e, v === null ? null : Math.log10(Math.max(v, 1e-8))]) }))
+    : rawSeries;
+  const label = (v) => (logScale ? Math.pow(10, v) : v).toPrecision(2);
   const ctx = canvas.getContext("2d");
   const w = canvas.width;
   const h = canvas.height;
@@ -119,7 +124,7 @@ function drawChart(canvas, series, yLabel, fixedRange) {
       high = Math.max(high, v);
     }
     if (!isFinite(low)) [low, high] = [0, 1];
-    low = Math.min(low, 0);
+    if (!logScale) low = Math.min(low, 0);
     if (high - low < 1e-9) high = low + 1;
   }
   const last = points.length ? Math.max(...series.map((s) => (s.values.length ? s.values[s.values.length - 1][0] : 1))) : 1;
@@ -137,15 +142,15 @@ function drawChart(canvas, series, yLabel, fixedRange) {
   ctx.fillStyle = "#555";
   ctx.font = `${11 * ratio}px sans-serif`;
   ctx.textAlign = "right";
-  ctx.fillText(high.toPrecision(2), left - 4 * ratio, top + 4 * ratio);
-  ctx.fillText(low.toPrecision(2), left - 4 * ratio, h - bottom);
+  ctx.fillText(label(high), left - 4 * ratio, top + 4 * ratio);
+  ctx.fillText(label(low), left - 4 * ratio, h - bottom);
   ctx.textAlign = "center";
   ctx.fillText("Epoch", left + (w - left) / 2, h - 6 * ratio);
   ctx.fillText(String(first), left, h - bottom + 13 * ratio);
   ctx.fillText(String(last), w - 14 * ratio, h - bottom + 13 * ratio);
   ctx.textAlign = "left";
-  ctx.fillText(yLabel, left + 4 * ratio, 12 * ratio);
-  let legendX = left + 80 * ratio;
+  ctx.fillText(logScale ? `${yLabel} (log scale)` : yLabel, left + 4 * ratio, 12 * ratio);
+  let legendX = left + (logScale ? 130 : 80) * ratio;
   for (const s of series) {
     ctx.strokeStyle = s.colour;
     ctx.lineWidth = 2 * ratio;
@@ -178,7 +183,7 @@ function drawCharts(root, state) {
   drawChart(root.querySelector('[data-chart="loss"]'), [
     { name: "train", colour: "#333", values: column(1) },
     { name: "test", colour: "#0877bd", values: column(2) },
-  ], "Loss", null);
+  ], "Loss", null, state.data.view === "regression");
   drawChart(root.querySelector('[data-chart="acc"]'), [
     { name: "train", colour: "#333", values: column(3) },
     { name: "test", colour: "#0877bd", values: column(4) },
@@ -186,7 +191,7 @@ function drawCharts(root, state) {
 }
 
 function drawNeurons(root, state) {
-  const layers = (state.frame && state.frame.pictures.neurons) || [];
+  const layers = (state.pictures && state.pictures.neurons) || [];
   const box = root.querySelector(".pg-layers");
   while (box.children.length > layers.length) box.lastChild.remove();
   layers.forEach((layer, i) => {
@@ -214,6 +219,22 @@ function drawCounters(root, state) {
   root.querySelector('[data-testid="live-test-acc"]').textContent =
     last && last[4] !== null ? `${(100 * last[4]).toFixed(1)} %` : "–";
   root.querySelector('[data-testid="live-eps"]').textContent = f.running ? f.eps.toFixed(1) : "paused";
+  const extra = root.querySelector(".pg-extra");
+  const counters = (state.pictures && state.pictures.counters) || [];
+  while (extra.children.length > counters.length) extra.lastChild.remove();
+  counters.forEach((counter, i) => {
+    let box = extra.children[i];
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "pg-counter";
+      box.innerHTML = '<span class="pg-label"></span><span class="pg-value"></span>';
+      extra.append(box);
+    }
+    box.querySelector(".pg-label").textContent = counter.label;
+    const value = box.querySelector(".pg-value");
+    value.textContent = counter.value;
+    value.dataset.testid = `live-${counter.label.toLowerCase().replace(/[^a-z]+/g, "-")}`;
+  });
   const message = root.querySelector('[data-testid="live-message"]');
   message.hidden = !f.message;
   message.textContent = f.message || "";
@@ -222,6 +243,15 @@ function drawCounters(root, state) {
 function drawLegend(root, data) {
   const legend = root.querySelector(".pg-legend");
   const parts = [];
+  if (data.view === "regression") {
+    legend.innerHTML = [
+      '<span style="--swatch:#1f77b4">Training data</span>',
+      '<span style="--swatch:#2ca02c">Testing data</span>',
+      '<span style="--swatch:#d62728">Predictions</span>',
+      '<span style="--swatch:#999">The true function (dashed)</span>',
+    ].join("");
+    return;
+  }
   for (let c = 0; c < data.n_classes; c++) {
     parts.push(`<span style="--swatch:${data.colors[c]}">train: class ${c}</span>`);
   }
@@ -235,9 +265,147 @@ function drawLegend(root, data) {
 
 function redraw(root, state) {
   drawCounters(root, state);
-  drawBoundary(root, state);
+  if (state.data.view === "regression") {
+    drawRegression(root, state);
+    drawLandscape(root, state);
+  } else {
+    drawBoundary(root, state);
+    drawNeurons(root, state);
+  }
   drawCharts(root, state);
-  drawNeurons(root, state);
+}
+
+// ---- regression: the course's plot_predictions, and the loss landscape ----------------
+
+function plotArea(canvas, ratio) {
+  const left = 44 * ratio;
+  const bottom = 30 * ratio;
+  const top = 8 * ratio;
+  const right = 8 * ratio;
+  return { left, top, width: canvas.width - left - right, height: canvas.height - top - bottom };
+}
+
+function axes(ctx, area, ratio, xRange, yRange, xLabel, yLabel) {
+  const toX = (x) => area.left + ((x - xRange[0]) / (xRange[1] - xRange[0])) * area.width;
+  const toY = (y) => area.top + (1 - (y - yRange[0]) / (yRange[1] - yRange[0])) * area.height;
+  ctx.strokeStyle = "#ccc";
+  ctx.lineWidth = ratio;
+  ctx.strokeRect(area.left, area.top, area.width, area.height);
+  ctx.fillStyle = "#555";
+  ctx.font = `${11 * ratio}px sans-serif`;
+  for (let i = 0; i <= 4; i++) {
+    const xv = xRange[0] + ((xRange[1] - xRange[0]) * i) / 4;
+    const yv = yRange[0] + ((yRange[1] - yRange[0]) * i) / 4;
+    ctx.textAlign = "center";
+    ctx.fillText(xv.toFixed(2), toX(xv), area.top + area.height + 13 * ratio);
+    ctx.textAlign = "right";
+    ctx.fillText(yv.toFixed(2), area.left - 4 * ratio, toY(yv) + 4 * ratio);
+  }
+  ctx.textAlign = "center";
+  ctx.fillText(xLabel, area.left + area.width / 2, area.top + area.height + 26 * ratio);
+  ctx.save();
+  ctx.translate(10 * ratio, area.top + area.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(yLabel, 0, 0);
+  ctx.restore();
+  return { toX, toY };
+}
+
+function dots(ctx, points, map, colour, radius) {
+  ctx.fillStyle = colour;
+  for (const [x, y] of points) {
+    ctx.beginPath();
+    ctx.arc(map.toX(x), map.toY(y), radius, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+}
+
+function line(ctx, points, map, colour, width, dash) {
+  if (!points || !points.length) return;
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  ctx.setLineDash(dash || []);
+  ctx.beginPath();
+  points.forEach(([x, y], i) => (i ? ctx.lineTo(map.toX(x), map.toY(y)) : ctx.moveTo(map.toX(x), map.toY(y))));
+  ctx.stroke();
+  ctx.setLineDash([]);
+}
+
+function drawRegression(root, state) {
+  const canvas = root.querySelector(".pg-boundary");
+  const ratio = sizeCanvas(canvas);
+  const ctx = canvas.getContext("2d");
+  const { data } = state;
+  const pictures = state.pictures || {};
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const area = plotArea(canvas, ratio);
+  const map = axes(ctx, area, ratio, data.x_range, data.y_range, "x", "y");
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(area.left, area.top, area.width, area.height);
+  ctx.clip();
+  line(ctx, data.truth, map, "#999", 1.5 * ratio, [6 * ratio, 4 * ratio]);
+  dots(ctx, data.points.train, map, "#1f77b4", 3.2 * ratio);
+  dots(ctx, data.points.test, map, "#2ca02c", 3.2 * ratio);
+  line(ctx, pictures.curve, map, "rgba(214, 39, 40, 0.55)", 2 * ratio);
+  dots(ctx, pictures.test_predictions || [], map, "#d62728", 3.6 * ratio);
+  ctx.restore();
+  window.__playgroundBoundaryDraws = (window.__playgroundBoundaryDraws || 0) + 1;
+  canvas.dataset.frame = String(state.frame ? state.frame.seq : 0);
+}
+
+function drawLandscape(root, state) {
+  const canvas = root.querySelector(".pg-landscape");
+  const box = root.querySelector(".pg-landscape-box");
+  const landscape = (state.pictures || {}).landscape;
+  box.classList.toggle("pg-hidden", !state.data.landscape);
+  if (!state.data.landscape || !landscape) return;
+  const ratio = sizeCanvas(canvas);
+  const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const area = plotArea(canvas, ratio);
+  if (state.landscapeImage) {
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(state.landscapeImage, area.left, area.top, area.width, area.height);
+  }
+  const map = axes(ctx, area, ratio, landscape.w, landscape.b, "weight", "bias");
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(area.left, area.top, area.width, area.height);
+  ctx.clip();
+  for (const ghost of state.data.ghosts || []) {
+    line(ctx, ghost.path, map, "rgba(60, 60, 60, 0.55)", 1.5 * ratio, [4 * ratio, 3 * ratio]);
+    const end = ghost.path[ghost.path.length - 1];
+    if (end) {
+      ctx.fillStyle = "#333";
+      ctx.font = `${11 * ratio}px sans-serif`;
+      ctx.textAlign = "left";
+      ctx.fillText(ghost.label, map.toX(end[0]) + 5 * ratio, map.toY(end[1]) - 5 * ratio);
+    }
+  }
+  const path = (state.pictures || {}).path || [];
+  line(ctx, path, map, "#fff", 4 * ratio);
+  line(ctx, path, map, "#d62728", 2 * ratio);
+  if (path.length) {
+    dots(ctx, [path[0]], map, "#333", 3.5 * ratio);
+    dots(ctx, [path[path.length - 1]], map, "#d62728", 5 * ratio);
+  }
+  const [tw, tb] = state.data.truth_params;
+  ctx.fillStyle = "#ffd400";
+  ctx.strokeStyle = "#333";
+  ctx.lineWidth = ratio;
+  ctx.beginPath();
+  for (let i = 0; i < 10; i++) {
+    const r = (i % 2 ? 3.5 : 8) * ratio;
+    const a = (Math.PI / 5) * i - Math.PI / 2;
+    const x = map.toX(tw) + r * Math.cos(a);
+    const y = map.toY(tb) + r * Math.sin(a);
+    i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
+  }
+  ctx.closePath();
+  ctx.fill();
+  ctx.stroke();
+  ctx.restore();
 }
 
 function decode(state, root, uri) {
@@ -269,6 +437,7 @@ function connect(root, state) {
   state.history = [];
   state.frame = null;
   state.stream = state.data.stream;
+  state.pictures = {};
   const source = new EventSource(state.data.stream);
   state.source = source;
   source.onmessage = (event) => {
@@ -276,9 +445,20 @@ function connect(root, state) {
     if (frame.reset) state.history = [];
     for (const record of frame.records) state.history.push(record);
     state.frame = frame;
-    if (frame.pictures.boundary && frame.pictures.boundary !== state.boundaryUri) {
-      state.boundaryUri = frame.pictures.boundary;
-      decode(state, root, frame.pictures.boundary);
+    Object.assign(state.pictures, frame.pictures); // the stream sends only pictures that changed
+    const landscape = state.pictures.landscape;
+    if (landscape && landscape.uri !== state.landscapeUri) {
+      state.landscapeUri = landscape.uri;
+      const image = new Image();
+      image.onload = () => {
+        state.landscapeImage = image;
+        scheduleDraw(root, state);
+      };
+      image.src = landscape.uri;
+    }
+    if (state.pictures.boundary && state.pictures.boundary !== state.boundaryUri) {
+      state.boundaryUri = state.pictures.boundary;
+      decode(state, root, state.pictures.boundary);
     } else {
       scheduleDraw(root, state);
     }
@@ -306,7 +486,8 @@ export default function (component) {
     clearTimeout(state.closeTimer);
     state.closeTimer = null;
   }
-  root.querySelector(".pg-body").classList.toggle("pg-no-neurons", !data.neurons);
+  root.classList.toggle("pg-regression", data.view === "regression");
+  root.querySelector(".pg-output-title").textContent = data.view === "regression" ? "Predictions" : "Output";
   drawLegend(root, data);
   if (state.stream !== data.stream || !state.source) connect(root, state);
   scheduleDraw(root, state);

@@ -140,3 +140,14 @@ def test_long_histories_are_thinned_and_streams_are_told(monkeypatch):
     run.advance(10.0, max_epochs=11)
     assert run.history_version == 1 and len(run.history) <= 10
     assert run.history[-1].epoch == 11 and run.history[0].epoch == 1
+
+
+def test_no_epoch_is_trained_after_pause_returns():
+    run = LiveRun(build_experiment(_config()), key=None)
+    for _ in range(20):  # pause at many moments of the trainer's slice
+        run.play()
+        time.sleep(0.013)
+        run.pause()
+        stopped = run.epoch
+        time.sleep(0.05)
+        assert run.epoch == stopped

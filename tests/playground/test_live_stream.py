@@ -84,3 +84,26 @@ def test_long_histories_are_thinned_and_keep_the_last_record():
     rows = encode_records(records)
     assert len(rows) <= MAX_RECORDS_PER_MESSAGE + 1
     assert rows[0][0] == 1 and rows[-1][0] == 10_000 and rows[-1][2] is None
+
+
+def test_unchanged_pictures_are_not_sent_again():
+    state = {"n": 0}
+
+    def pictures(run):
+        state["n"] += 1
+        return {"still": "same picture", "moving": f"frame {state['n']}"}
+
+    run = LiveRun(build_experiment(ClassificationConfig()), None, pictures)
+    live_hub.register(run)
+    generator = _events(FakeRequest(run.token), run.token)
+
+    async def two_messages():
+        first = await generator.__anext__()
+        run.step()
+        second = await generator.__anext__()
+        await generator.aclose()
+        return json.loads(first.removeprefix("data: ")), json.loads(second.removeprefix("data: "))
+
+    first, second = asyncio.run(two_messages())
+    assert set(first["pictures"]) == {"still", "moving"}
+    assert set(second["pictures"]) == {"moving"}

@@ -1,0 +1,66 @@
+"""The PyTorch workflow: data -> model -> loss and optimizer -> training loop -> evaluate -> save and load."""
+
+import streamlit as st
+
+from core.codegen_regression import regression_script
+from core.regression import build_regression, weight_and_bias
+from playground.checkpoint_ui import save_and_load
+from playground.live import live_view, transport_controls
+from playground.live_run import LiveRun
+from playground.regression_view import regression_pictures, regression_view_data
+from playground.regression_widgets import regression_ui
+from playground.sidebar import current_device, current_seed
+from playground.state import get_run, namespaced
+
+PAGE = "workflow"
+GHOSTS = namespaced(PAGE, "ghosts")  # earlier runs' (weight, bias) paths, to compare optimizers on one landscape
+MAX_GHOSTS = 3
+
+st.title("The PyTorch workflow")
+st.caption(
+    "The course's chapter as one page: **1. data → 2. model → 3. loss and optimizer → 4. training loop → "
+    "5. evaluate → 6. save and load.** Press **Play** and watch the red predictions move onto the green test points. "
+    "Train with SGD, switch to Adam, and both paths stay on the loss landscape."
+)
+buttons = st.container()
+bar = st.columns(4, vertical_alignment="bottom")
+controls, live = st.columns([1, 3], gap="medium")
+config = regression_ui(list(bar), controls, current_seed())
+device = current_device()
+previous = st.session_state.get(namespaced(PAGE, "run"))
+key = (config.data, config.model, config.train.optimizer, config.seed, str(device))
+run, rebuilt = get_run(st.session_state, PAGE, key, lambda: build_regression(config, device), regression_pictures)
+if rebuilt and isinstance(previous, LiveRun) and len(previous.experiment.path) > 1:
+    old = previous.experiment.config.train
+    label = f"{old.optimizer} lr {old.learning_rate:g}" + (f" m {old.momentum:g}" if old.momentum else "")
+    ghosts = [*st.session_state.get(GHOSTS, []), {"label": label, "path": previous.experiment.path[::4][-300:]}]
+    st.session_state[GHOSTS] = ghosts[-MAX_GHOSTS:]
+with run.lock:
+    run.experiment.apply_live_settings(config.train)
+with buttons:
+    transport_controls(PAGE, run, default_speed="30 / s")
+with live:
+    ghosts = st.session_state.get(GHOSTS, []) if weight_and_bias(run.trainer.model) is not None else []
+    live_view(PAGE, run, regression_view_data(run, ghosts))
+    if ghosts and st.button("Forget the earlier paths", key=namespaced(PAGE, "forget_ghosts")):
+        st.session_state.pop(GHOSTS, None)
+        st.rerun()
+
+st.subheader("6. Save and load")
+
+
+def _after_swap() -> None:
+    point = weight_and_bias(run.trainer.model)
+    if point is not None:
+        run.experiment.path.append(point)
+
+
+save_and_load(PAGE + "/", run, run.experiment.test[0], _after_swap)
+
+with st.expander("Show the PyTorch code"):
+    st.caption("The plain PyTorch script for these settings: same data, model, seed and loop, same losses.")
+    source = regression_script(config, epochs=max(run.epoch, 100))
+    st.download_button(
+        "Download as .py", source, file_name="pytorch_workflow.py", mime="text/x-python", key=PAGE + "/download_code"
+    )
+    st.code(source, language="python")

@@ -1,0 +1,67 @@
+"""Controls of the workflow page: they return a frozen RegressionConfig."""
+
+from __future__ import annotations
+
+from streamlit.delta_generator import DeltaGenerator
+
+from core.models import ACTIVATIONS
+from core.objectives import OPTIMIZERS
+from core.regression import (
+    LOSSES,
+    MODEL_KINDS,
+    TARGETS,
+    RegressionConfig,
+    RegressionData,
+    RegressionModelConfig,
+    RegressionTrain,
+)
+
+K = "workflow/"
+LEARNING_RATES: tuple[float, ...] = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+TARGET_TITLES = {"line": "a straight line", "sine": "a sine wave", "quadratic": "a parabola", "step": "a step"}
+
+
+def regression_ui(top: list[DeltaGenerator], side: DeltaGenerator, seed: int) -> RegressionConfig:
+    """Data and model controls in `side`; loss, optimizer, learning rate and momentum in the top bar."""
+    side.markdown("#### 1. Data")
+    target = side.selectbox("Points along", list(TARGETS), key=K + "target", format_func=TARGET_TITLES.get)
+    cols = side.columns(2)
+    weight = cols[0].number_input("weight", -3.0, 3.0, 0.7, 0.1, key=K + "weight", help="The course's 0.7")
+    bias = cols[1].number_input("bias", -3.0, 3.0, 0.3, 0.1, key=K + "bias", help="The course's 0.3")
+    n_points = side.slider("Points", 10, 500, 50, key=K + "points", help="The course's 50: torch.arange(0, 1, 0.02)")
+    noise = side.slider("Noise (standard deviation)", 0.0, 0.5, 0.0, 0.01, key=K + "noise")
+    train_percent = side.slider(
+        "Training split (%)",
+        10,
+        90,
+        80,
+        5,
+        key=K + "split",
+        help="The first part of x trains, the rest tests: the course's 80/20",
+    )
+    side.markdown("#### 2. Model")
+    kind = side.selectbox("Model", list(MODEL_KINDS), key=K + "model", format_func=MODEL_KINDS.get)
+    hidden: tuple[int, ...] = (16, 16)
+    activation = "relu"
+    if kind == "mlp":
+        cols = side.columns(2)
+        layers = cols[0].slider("Hidden layers", 1, 4, 2, key=K + "layers")
+        neurons = cols[1].slider("Neurons", 1, 64, 16, key=K + "neurons")
+        activation = side.selectbox("Activation", list(ACTIVATIONS), key=K + "activation")
+        hidden = (neurons,) * layers
+    if target != "line" and kind != "mlp":
+        side.info("A straight line cannot follow this curve: try the small MLP and compare the test loss.")
+    loss = top[0].selectbox(
+        "Loss", list(LOSSES), key=K + "loss", format_func=lambda k: "L1 (MAE, the course's)" if k == "L1" else "MSE"
+    )
+    optimizer = top[1].selectbox("Optimizer", OPTIMIZERS, key=K + "optimizer")
+    learning_rate = top[2].select_slider(
+        "Learning rate", LEARNING_RATES, value=0.01, key=K + "lr", format_func=lambda v: f"{v:g}"
+    )
+    momentum = top[3].slider("Momentum", 0.0, 0.99, 0.0, 0.01, key=K + "momentum", disabled=optimizer != "SGD")
+    return RegressionConfig(
+        RegressionData(target, float(weight), float(bias), int(n_points), float(noise), int(train_percent)),
+        RegressionModelConfig(kind, hidden, activation),
+        RegressionTrain(loss, optimizer, float(learning_rate), float(momentum) if optimizer == "SGD" else 0.0),
+        seed,
+    )
