@@ -15,7 +15,7 @@ import torch
 from torch import Tensor, nn
 
 from core import fastmlp
-from core.metrics import accuracy
+from core.metrics import accuracy, predict_classes
 
 PenaltyFn = Callable[[nn.Module], Tensor | None]
 
@@ -54,8 +54,8 @@ def train_step(
     X: Tensor,
     y: Tensor,
     penalty: PenaltyFn | None = None,
-) -> Tensor:
-    """One gradient-descent step on one batch; returns the detached data loss (no .item(): no sync)."""
+) -> tuple[Tensor, Tensor]:
+    """One gradient-descent step on one batch; returns the detached data loss and outputs (no .item(): no sync)."""
     y_logits = model(X)  # 1. forward pass
     loss = loss_fn(y_logits, y)  # 2. loss
     extra = penalty(model) if penalty is not None else None
@@ -63,7 +63,7 @@ def train_step(
     optimizer.zero_grad()  # 3. zero gradients
     total.backward()  # 4. backpropagation
     optimizer.step()  # 5. gradient descent
-    return loss.detach()
+    return loss.detach(), y_logits.detach()
 
 
 ScoreFn = Callable[[Tensor, Tensor], float]  # (model output, targets) -> a score such as accuracy
@@ -166,6 +166,7 @@ class Trainer:
         fused: bool = True,
         score: ScoreFn | None = accuracy,
         on_epoch: Callable[[Trainer], None] | None = None,
+        running_train_metrics: bool = False,
     ) -> None:
         self.device = torch.device(device)
         self.model = model.to(self.device)
@@ -177,6 +178,15 @@ class Trainer:
         self.penalty = penalty
         self.score = score  # accuracy for classifiers; None for regression
         self.on_epoch = on_epoch  # called after every finite epoch (e.g. to record a parameter path)
+        # True: the epoch's train loss/accuracy are averages over its batches, as the course's loop computes
+        # them (cheap for big data sets); False: measured on the whole training set after the epoch.
+        self.running_train_metrics = running_train_metrics
+        self.samples_seen = 0  # training examples processed, for images per second
+        self._batches: list[tuple[Tensor, Tensor]] | None = None  # the epoch in progress
+        self._next_batch = 0
+        self._epoch_started = 0.0
+        self._loss_sum: Tensor | float = 0.0
+        self._correct: Tensor | float = 0.0
         self.shuffle = torch.Generator().manual_seed(int(seed))  # batch order, local to this run
         self.epoch = 0
         self.diverged = False
@@ -210,25 +220,44 @@ class Trainer:
         for idx in self.batch_indices():
             yield (self.X_train, self.y_train) if idx is None else (self.X_train[idx], self.y_train[idx])
 
-    def run_epoch(self) -> EpochRecord:
-        """Train one epoch, evaluate, and return its record (raises TrainingDiverged)."""
+    def _start_epoch(self) -> None:
         if self.diverged:
             raise RuntimeError("This run diverged; reset it before training again.")
-        started = time.perf_counter()
+        self._epoch_started = time.perf_counter()
         self._snapshot.take()
+        X_all = self.X_train
+        targets = self.targets_train if self.fused is not None else self.y_train
+        if not self._full_batch():  # shuffle once per epoch; batches are then cheap views
+            order = self._permutation()
+            X_all, targets = X_all[order], targets[order]
+        size = self.batch_size or len(X_all)
+        self._batches = list(zip(X_all.split(size), targets.split(size), strict=True))
+        self._next_batch = 0
+        self._loss_sum, self._correct = 0.0, 0.0
+
+    def _train_batch(self) -> None:
+        assert self._batches is not None
+        X, target = self._batches[self._next_batch]
+        self._next_batch += 1
         self.model.train()
         if self.fused is not None:
-            order = next(self.batch_indices()) if self._full_batch() else self._permutation()
-            X_all, targets = self.X_train, self.targets_train
-            if order is not None:  # shuffle once per epoch; batches are then cheap views
-                X_all, targets = X_all[order], targets[order]
-            size = self.batch_size or len(X_all)
-            for X, target in zip(X_all.split(size), targets.split(size), strict=True):
-                self.fused(X, target, self.optimizer)
+            self.fused(X, target, self.optimizer)
         else:
-            for X, y in self.batches():
-                train_step(self.model, self.loss_fn, self.optimizer, X, y, self.penalty)
-        train_loss, train_acc = evaluate(self.model, self.loss_fn, self.X_train, self.y_train, self.score)
+            loss, outputs = train_step(self.model, self.loss_fn, self.optimizer, X, target, self.penalty)
+            if self.running_train_metrics:  # tensors, summed without .item(): no sync per batch
+                self._loss_sum = self._loss_sum + loss * len(X)
+                if self.score is not None:
+                    self._correct = self._correct + (predict_classes(outputs) == target).sum()
+        self.samples_seen += len(X)
+
+    def _finish_epoch(self) -> EpochRecord:
+        self._batches = None
+        if self.running_train_metrics:
+            count = len(self.X_train)
+            train_loss = float(self._loss_sum) / count
+            train_acc = float(self._correct) / count if self.score is not None else None
+        else:
+            train_loss, train_acc = evaluate(self.model, self.loss_fn, self.X_train, self.y_train, self.score)
         if not math.isfinite(train_loss) or not _finite_model(self.model):
             self._snapshot.restore()
             self.diverged = True
@@ -239,7 +268,39 @@ class Trainer:
         self.epoch += 1
         if self.on_epoch is not None:
             self.on_epoch(self)
-        return EpochRecord(self.epoch, train_loss, train_acc, test_loss, test_acc, time.perf_counter() - started)
+        seconds = time.perf_counter() - self._epoch_started
+        return EpochRecord(self.epoch, train_loss, train_acc, test_loss, test_acc, seconds)
+
+    @property
+    def epoch_progress(self) -> float:
+        """How much of the epoch in progress is done, 0..1."""
+        return self._next_batch / len(self._batches) if self._batches else 0.0
+
+    def run_epoch(self) -> EpochRecord:
+        """Train (the rest of) one epoch, evaluate, and return its record (raises TrainingDiverged)."""
+        if self._batches is None:
+            self._start_epoch()
+        while self._next_batch < len(self._batches):
+            self._train_batch()
+        return self._finish_epoch()
+
+    def train_for(self, seconds: float, max_epochs: int | None = None) -> list[EpochRecord]:
+        """Train batch by batch for about `seconds` (at least one batch); records of the epochs that ended.
+
+        Epochs carry over between calls, so a big data set can train in short slices.
+        """
+        deadline = time.perf_counter() + seconds
+        records: list[EpochRecord] = []
+        while True:
+            if self._batches is None:
+                self._start_epoch()
+            self._train_batch()
+            if self._next_batch >= len(self._batches):
+                records.append(self._finish_epoch())
+                if max_epochs is not None and len(records) >= max_epochs:
+                    return records
+            if time.perf_counter() >= deadline:
+                return records
 
     def restart_after_divergence(self) -> None:
         """Allow training again from the restored weights (after the learner lowered the rate)."""

@@ -69,6 +69,8 @@ class Frame:
     epoch: int  # epochs trained so far
     running: bool  # whether the trainer is playing
     epochs_per_s: float  # measured over the last two seconds
+    samples_per_s: float  # training examples per second, same window
+    progress: float  # share of the epoch in progress that is done, 0..1
     message: str | None  # why training stopped, if it stopped by itself
     pictures: dict[str, Any]  # the page's pictures, e.g. the decision boundary as a data URI
 
@@ -84,6 +86,7 @@ class LiveRun:
         self.running = False
         self.message: str | None = None
         self.meter = RateMeter()
+        self.sample_meter = RateMeter()  # training examples per second (images per second on image pages)
         self.lock = threading.RLock()  # held while training or reading the model
         self.token = secrets.token_urlsafe(18)  # names this run's frame stream; unguessable
         self.make_pictures = pictures
@@ -94,7 +97,7 @@ class LiveRun:
         self.speed: float | None = None  # epochs per second to aim for; None trains as fast as allowed
         self._credit = 0.0  # epochs owed at `speed`
         self._last_slice = time.perf_counter()
-        self.frame = Frame(0, 0, False, 0.0, None, {})
+        self.frame = Frame(0, 0, False, 0.0, 0.0, 0.0, None, {})
         self.publish()
 
     @property
@@ -118,6 +121,8 @@ class LiveRun:
             self.message = None
             self.meter.clear()
             self.meter.add(self.epoch)
+            self.sample_meter.clear()
+            self.sample_meter.add(self.trainer.samples_seen)
             self.running = True
             self._credit, self._last_slice = 1.0, time.perf_counter()
         self.touch()
@@ -128,6 +133,7 @@ class LiveRun:
         with self.lock:
             self.running = False
             self.meter.clear()
+            self.sample_meter.clear()
         self.publish()
 
     def step(self) -> int:
@@ -140,6 +146,16 @@ class LiveRun:
         self.publish()
         return done
 
+    def _keep(self, record: EpochRecord) -> None:
+        self.history.append(record)
+        if len(self.history) > MAX_HISTORY:
+            self.history = [*self.history[:-1:2], self.history[-1]]
+            self.history_version += 1
+
+    def _diverged(self, error: TrainingDiverged) -> None:
+        self.running = False
+        self.message = str(error)
+
     def advance(self, budget_s: float, max_epochs: int | None = None) -> int:
         """Train whole epochs until `budget_s` seconds pass (at least one); returns epochs done.
 
@@ -150,28 +166,47 @@ class LiveRun:
         with self.lock:
             while True:
                 try:
-                    record = self.trainer.run_epoch()
+                    self._keep(self.trainer.run_epoch())
                 except TrainingDiverged as error:
-                    self.running = False
-                    self.message = str(error)
+                    self._diverged(error)
                     break
-                self.history.append(record)
-                if len(self.history) > MAX_HISTORY:
-                    self.history = [*self.history[:-1:2], self.history[-1]]
-                    self.history_version += 1
                 done += 1
                 if (max_epochs is not None and done >= max_epochs) or time.perf_counter() - started >= budget_s:
                     break
-            if self.running:
-                self.meter.add(self.epoch)
+            self._measure()
         return done
+
+    def advance_slice(self, budget_s: float, max_epochs: int | None = None) -> int:
+        """Train batch by batch for about `budget_s` (epochs carry over between slices); returns epochs ended."""
+        with self.lock:
+            try:
+                records = self.trainer.train_for(budget_s, max_epochs)
+            except TrainingDiverged as error:
+                self._diverged(error)
+                records = []
+            for record in records:
+                self._keep(record)
+            self._measure()
+        return len(records)
+
+    def _measure(self) -> None:
+        if self.running:
+            self.meter.add(self.epoch)
+            self.sample_meter.add(self.trainer.samples_seen)
 
     def publish(self) -> None:
         """Make a new frame from the model as it is now."""
         with self.lock:
             pictures = self.make_pictures(self) if self.make_pictures is not None else {}
             self.frame = Frame(
-                self.frame.seq + 1, self.epoch, self.running, round(self.meter.rate(), 1), self.message, pictures
+                self.frame.seq + 1,
+                self.epoch,
+                self.running,
+                round(self.meter.rate(), 1),
+                round(self.sample_meter.rate()),
+                round(self.trainer.epoch_progress, 3),
+                self.message,
+                pictures,
             )
 
     def train_slice(self) -> bool:
@@ -186,12 +221,12 @@ class LiveRun:
             if not self.running:  # paused between the check above and taking the lock: train nothing
                 return False
             if self.speed is None:
-                self.advance(SLICE_S)
+                self.advance_slice(SLICE_S)
             else:  # a learner slowed it down to watch: train only the epochs owed since the last slice
                 owed = self._credit + (started - self._last_slice) * self.speed
                 self._credit = min(owed, max(1.0, self.speed / 5))
                 if self._credit >= 1:
-                    self._credit -= self.advance(SLICE_S, max_epochs=int(self._credit))
+                    self._credit -= self.advance_slice(SLICE_S, max_epochs=int(self._credit))
         self._last_slice = started
         now = time.perf_counter()
         if now >= self._next_frame or not self.running:
