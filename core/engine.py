@@ -236,10 +236,8 @@ class Trainer:
         self._loss_sum, self._correct = 0.0, 0.0
 
     def _train_batch(self) -> None:
-        assert self._batches is not None
-        X, target = self._batches[self._next_batch]
+        X, target = self._batches[self._next_batch]  # type: ignore[index]
         self._next_batch += 1
-        self.model.train()
         if self.fused is not None:
             self.fused(X, target, self.optimizer)
         else:
@@ -280,6 +278,7 @@ class Trainer:
         """Train (the rest of) one epoch, evaluate, and return its record (raises TrainingDiverged)."""
         if self._batches is None:
             self._start_epoch()
+        self.model.train()
         while self._next_batch < len(self._batches):
             self._train_batch()
         return self._finish_epoch()
@@ -291,6 +290,7 @@ class Trainer:
         """
         deadline = time.perf_counter() + seconds
         records: list[EpochRecord] = []
+        self.model.train()  # evaluation between epochs switches to eval mode and back
         while True:
             if self._batches is None:
                 self._start_epoch()
