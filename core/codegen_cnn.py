@@ -1,0 +1,153 @@
+"""Runnable, plain PyTorch source for the computer-vision page: data, TinyVGG and the training loop.
+
+Same data, split, initial weights, batch order and memory layout as the page's engine, so it prints
+the same losses.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from core.data import images
+from core.vision import VisionConfig
+
+_DATA: dict[str, str] = {
+    "digits": """from sklearn.datasets import load_digits
+
+bunch = load_digits()  # 1,797 real handwritten digits, 8 x 8, shipped with scikit-learn
+small = torch.from_numpy(bunch.images.astype(np.float32) / 16.0).unsqueeze(1)
+X = nn.functional.interpolate(small, size=(28, 28), mode="bilinear", align_corners=False).clamp(0, 1)
+y = torch.from_numpy(bunch.target).long()
+class_names = [str(d) for d in range(10)]""",
+    "FashionMNIST": """from torchvision import datasets
+
+data = datasets.FashionMNIST("data", train=True, download=True)  # needs the internet once
+X, y = data.data.float().div(255.0).unsqueeze(1), data.targets.long()
+class_names = data.classes""",
+    "MNIST": """from torchvision import datasets
+
+data = datasets.MNIST("data", train=True, download=True)  # needs the internet once
+X, y = data.data.float().div(255.0).unsqueeze(1), data.targets.long()
+class_names = data.classes""",
+}
+
+
+def _shapes_source() -> str:
+    functions = "\n\n\n".join(inspect.getsource(f).rstrip() for f in (images._polygon, images.draw_shape))
+    return f"""IMAGE_SIZE = 28
+SHAPES = {images.SHAPES!r}
+
+
+{functions}
+
+
+rng = np.random.default_rng(SEED)
+pictures, labels = [], []
+for label, kind in enumerate(SHAPES):
+    for _ in range(300):
+        pictures.append(draw_shape(kind, rng, 0.1))
+        labels.append(label)
+order = rng.permutation(len(pictures))
+X = torch.from_numpy(np.stack(pictures)[order]).unsqueeze(1)
+y = torch.tensor(labels, dtype=torch.long)[order]
+class_names = list(SHAPES)"""
+
+
+def cnn_script(config: VisionConfig, epochs: int = 5) -> str:
+    """The runnable script for `config`, training `epochs` epochs by default (--epochs overrides)."""
+    model, train = config.model, config.train
+    data = _shapes_source() if config.dataset == "shapes" else _DATA[config.dataset]
+    optimizer = (
+        f"torch.optim.Adam(model.parameters(), lr={train.learning_rate!r})"
+        if train.optimizer == "Adam"
+        else f"torch.optim.SGD(model.parameters(), lr={train.learning_rate!r}, momentum={train.momentum!r})"
+    )
+    return f'''"""PyTorch Playground: computer vision with TinyVGG, as a plain PyTorch script.
+
+Run:  python this_script.py --epochs 5
+"""
+import argparse
+import math
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+from torch import nn
+
+SEED = {config.seed}
+BATCH_SIZE = {train.batch_size}
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--epochs", type=int, default={epochs})
+args = parser.parse_args()
+
+# ---- 1. Data: images [N, 1, 28, 28] in 0..1 and their labels --------------------------
+{data}
+
+order = torch.randperm(len(y), generator=torch.Generator().manual_seed(SEED))
+cut = int(len(order) * 0.8)  # 80 % to train, 20 % to test
+X_train, y_train = X[order[:cut]], y[order[:cut]]
+X_test, y_test = X[order[cut:]], y[order[cut:]]
+print(f"A batch of images has shape [B, C, H, W] = {{list(X_train[:BATCH_SIZE].shape)}}")
+
+
+# ---- 2. Model: TinyVGG ------------------------------------------------------------------
+class TinyVGG(nn.Module):
+    """Blocks of [conv -> ReLU] x 2 -> max-pool, then flatten -> linear (CNN Explainer's model)."""
+
+    def __init__(self, in_channels: int, hidden_units: int, n_classes: int) -> None:
+        super().__init__()
+        blocks, channels, size = [], in_channels, X.shape[-1]
+        conv = dict(kernel_size={model.kernel}, stride={model.stride}, padding={model.padding})
+        for _ in range({model.blocks}):
+            blocks.append(nn.Sequential(
+                nn.Conv2d(channels, hidden_units, **conv),
+                nn.ReLU(),
+                nn.Conv2d(hidden_units, hidden_units, **conv),
+                nn.ReLU(),
+                nn.MaxPool2d(kernel_size=2),
+            ))
+            channels = hidden_units
+            for _conv in range(2):  # each conv: (size + 2 * padding - kernel) // stride + 1
+                size = (size + 2 * {model.padding} - {model.kernel}) // {model.stride} + 1
+            size //= 2  # each max-pool halves it
+        self.blocks = nn.Sequential(*blocks)
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(hidden_units * size * size, n_classes))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.contiguous(memory_format=torch.channels_last)  # same maths, faster convolutions on CPUs
+        return self.classifier(self.blocks(x))
+
+
+torch.manual_seed(SEED)  # the same starting weights as the playground
+model = TinyVGG(in_channels=X.shape[1], hidden_units={model.hidden}, n_classes=len(class_names))
+model = model.to(memory_format=torch.channels_last)
+loss_fn = nn.CrossEntropyLoss()
+optimizer = {optimizer}
+
+# ---- 3. Training loop -------------------------------------------------------------------
+shuffle = torch.Generator().manual_seed(SEED)  # batch order
+for epoch in range(args.epochs):
+    model.train()
+    order = torch.randperm(len(X_train), generator=shuffle)
+    train_loss, train_correct = 0.0, 0
+    for start in range(0, len(X_train), BATCH_SIZE):
+        idx = order[start : start + BATCH_SIZE]
+        X_batch, y_batch = X_train[idx], y_train[idx]
+        y_logits = model(X_batch)  # 1. forward pass
+        loss = loss_fn(y_logits, y_batch)  # 2. loss
+        optimizer.zero_grad()  # 3. zero gradients
+        loss.backward()  # 4. backpropagation
+        optimizer.step()  # 5. gradient descent
+        train_loss += loss.item() * len(X_batch)
+        train_correct += (y_logits.argmax(dim=1) == y_batch).sum().item()
+
+    model.eval()
+    with torch.inference_mode():
+        test_logits = model(X_test)
+        test_loss = loss_fn(test_logits, y_test).item()
+        test_acc = (test_logits.argmax(dim=1) == y_test).float().mean().item()
+    train_acc = train_correct / len(X_train)
+    print(f"Epoch {{epoch + 1}} | train loss {{train_loss / len(X_train):.6f}} acc {{train_acc:.4f}} | "
+          f"test loss {{test_loss:.6f}} acc {{test_acc:.4f}}")
+'''
