@@ -37,4 +37,11 @@ TOPICS: tuple[Topic, ...] = (
         "Train a neural network on 2-D points and watch its decision boundary and every neuron change live "
         "(TensorFlow Playground, in PyTorch).",
     ),
+    Topic(
+        "app_pages/vision.py",
+        "Computer vision",
+        ":material/image:",
+        "Train the course's TinyVGG live on handwritten digits or drawn shapes; trace every layer's shape, and "
+        "look inside: feature maps, kernels, probabilities and one convolution worked out by hand.",
+    ),
 )

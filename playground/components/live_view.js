@@ -218,7 +218,10 @@ function drawCounters(root, state) {
   root.querySelector('[data-testid="live-test-loss"]').textContent = formatNumber(last && last[2], 3);
   root.querySelector('[data-testid="live-test-acc"]').textContent =
     last && last[4] !== null ? `${(100 * last[4]).toFixed(1)} %` : "–";
-  root.querySelector('[data-testid="live-eps"]').textContent = f.running ? f.eps.toFixed(1) : "paused";
+  const perSecond = state.data.view === "images" ? f.sps.toLocaleString("en-US") : f.eps.toFixed(1);
+  root.querySelector('[data-testid="live-eps"]').textContent = f.running ? perSecond : "paused";
+  root.querySelector('[data-testid="live-eps"]').previousElementSibling.textContent =
+    state.data.view === "images" ? "Images / s" : "Epochs / s";
   const extra = root.querySelector(".pg-extra");
   const counters = (state.pictures && state.pictures.counters) || [];
   while (extra.children.length > counters.length) extra.lastChild.remove();
@@ -268,6 +271,9 @@ function redraw(root, state) {
   if (state.data.view === "regression") {
     drawRegression(root, state);
     drawLandscape(root, state);
+  } else if (state.data.view === "images") {
+    drawNeurons(root, state);
+    window.__playgroundBoundaryDraws = (window.__playgroundBoundaryDraws || 0) + 1;
   } else {
     drawBoundary(root, state);
     drawNeurons(root, state);
@@ -487,6 +493,9 @@ export default function (component) {
     state.closeTimer = null;
   }
   root.classList.toggle("pg-regression", data.view === "regression");
+  root.classList.toggle("pg-images", data.view === "images");
+  root.querySelector(".pg-neurons h4").textContent = data.sheets_title || "What each neuron sees";
+  root.querySelector(".pg-neurons .pg-caption").hidden = data.view === "images";
   root.querySelector(".pg-output-title").textContent = data.view === "regression" ? "Predictions" : "Output";
   drawLegend(root, data);
   if (state.stream !== data.stream || !state.source) connect(root, state);

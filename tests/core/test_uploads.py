@@ -89,6 +89,6 @@ def test_model_input_is_grey_inverted_and_fitted():
         for y in range(10, 40):
             photo.putpixel((x, y), (0, 0, 0))  # ... with dark ink
     tensor, notes = to_model_input(photo)
-    assert tensor.shape == (1, 28, 28) and 0 <= tensor.min() and tensor.max() <= 1
+    assert tensor.shape == (1, 28, 28) and tensor.min() >= 0 and tensor.max() <= 1
     assert tensor[0, 14, 14] > 0.9 and tensor[0, 2, 2] < 0.1  # ink bright, background dark
     assert any("inverted" in n for n in notes) and any("aspect ratio kept" in n for n in notes)

@@ -1,0 +1,42 @@
+"""Controls of the computer-vision page: they return frozen configs."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from core.cnn import TinyVGGConfig
+from core.data.images import OFFLINE_SETS, ONLINE_SETS
+from core.objectives import OPTIMIZERS
+from core.vision import VisionTrain
+
+K = "vision/"
+LEARNING_RATES: tuple[float, ...] = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+DATASET_TITLES = {**OFFLINE_SETS, **ONLINE_SETS}
+
+
+def dataset_ui() -> str:
+    """Which images to learn from."""
+    return st.selectbox("Data set", list(DATASET_TITLES), key=K + "dataset", format_func=DATASET_TITLES.get)
+
+
+def tiny_vgg_ui() -> TinyVGGConfig:
+    """Hidden units, blocks, kernel, stride and padding of TinyVGG."""
+    cols = st.columns(5)
+    hidden = cols[0].slider("Hidden units", 1, 64, 10, key=K + "hidden", help="Channels of every conv (course: 10)")
+    blocks = cols[1].slider("Blocks", 1, 4, 2, key=K + "blocks", help="Each: conv, ReLU, conv, ReLU, max-pool")
+    kernel = cols[2].select_slider("Kernel", [1, 2, 3, 4, 5, 7], 3, key=K + "kernel")
+    stride = cols[3].slider("Stride", 1, 3, 1, key=K + "stride")
+    padding = cols[4].slider("Padding", 0, 3, 1, key=K + "padding")
+    return TinyVGGConfig(hidden, blocks, kernel, stride, padding)
+
+
+def vision_train_ui(columns: list[DeltaGenerator]) -> VisionTrain:
+    """Optimizer, learning rate, momentum and batch size, in a row."""
+    optimizer = columns[0].selectbox("Optimizer", OPTIMIZERS, index=1, key=K + "optimizer")
+    learning_rate = columns[1].select_slider(
+        "Learning rate", LEARNING_RATES, 0.001, key=K + "lr", format_func=lambda v: f"{v:g}"
+    )
+    momentum = columns[2].slider("Momentum", 0.0, 0.99, 0.0, 0.01, key=K + "momentum", disabled=optimizer != "SGD")
+    batch = columns[3].select_slider("Batch size", [8, 16, 32, 64, 128], 32, key=K + "batch")
+    return VisionTrain(optimizer, float(learning_rate), float(momentum) if optimizer == "SGD" else 0.0, int(batch))

@@ -1,0 +1,134 @@
+"""The computer-vision page under AppTest: data, tracer, training, layer views, uploads."""
+
+import io
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.pages.conftest import open_page
+
+K = "vision/"
+
+
+@pytest.fixture
+def vision():
+    return open_page("app_pages/vision.py")
+
+
+def _run(at):
+    return at.session_state[K + "run"]
+
+
+def _wait(condition, timeout_s=30.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _captions(at) -> list[str]:
+    return [img.caption for element in at.get("image") for img in element.proto.imgs]
+
+
+def _png(image: Image.Image, fmt: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def test_data_tab_shows_the_batch_shape_and_samples(vision):
+    markdown = " ".join(m.value for m in vision.markdown)
+    assert "[B, C, H, W] = [32, 1, 28, 28]" in markdown
+    assert any("1,797 images in 10 classes" in c for c in _captions(vision))
+
+
+def test_the_shape_tracer_follows_the_controls_and_explains_mistakes(vision):
+    at = vision
+    table = at.dataframe[0].value
+    assert list(table["output shape"])[-3:] == ["[10, 7, 7]", "[490]", "[10]"]
+    at.slider(key=K + "blocks").set_value(3).run()
+    assert list(at.dataframe[0].value["output shape"])[-2:] == ["[90]", "[10]"]  # 28 -> 14 -> 7 -> 3
+    at.slider(key=K + "blocks").set_value(4).run()
+    at.select_slider(key=K + "kernel").set_value(5).run()
+    at.slider(key=K + "padding").set_value(0).run()
+    assert any("These settings cannot work" in e.value and "does not fit" in e.value for e in at.error)
+    assert len(_run(at).trainer.model.blocks) == 4  # the last network that worked (4 blocks, kernel 3) is kept
+    assert not at.exception
+
+
+def test_the_convolution_sandbox(vision):
+    at = vision
+    at.slider(key=K + "sandbox_size").set_value(7).run()
+    at.slider(key=K + "sandbox_stride").set_value(2).run()
+    assert any("**3 × 3**" in m.value for m in at.markdown)
+    at.slider(key=K + "sandbox_kernel").set_value(7).run()
+    at.slider(key=K + "sandbox_size").set_value(3).run()
+    assert any("does not fit" in e.value for e in at.error)
+
+
+def test_training_moves_and_the_code_matches_the_settings(vision):
+    at = vision
+    at.button(key=K.rstrip("/") + "/step").click().run()
+    run = _run(at)
+    assert run.epoch == 1 and run.history[0].test_acc > 0.5
+    assert "TinyVGG(in_channels=X.shape[1], hidden_units=10" in at.code[0].value
+    at.button(key="vision/play").click().run()
+    assert _wait(lambda: run.trainer.samples_seen > 1437 * 1.5)
+    at.button(key="vision/pause").click().run()
+    assert "neurons" in run.frame.pictures and run.frame.pictures["neurons"][0]["title"].endswith("guess under each)")
+
+
+def test_layer_views_for_a_test_image(vision):
+    at = vision
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "Prediction at epoch 0" in markdown and "Feature maps after every layer" in markdown
+    captions = _captions(at)
+    assert "block 1 · conv 1: [10, 28, 28]" in captions and "block 2 · pool: [10, 7, 7]" in captions
+    assert any(c.startswith("[10, 1, 3, 3]: one kernel per output channel") for c in captions)
+    assert any("the conv layer computed" in m.value for m in at.markdown)
+    at.slider(key=K + "explain_row").set_value(3).run()
+    at.number_input(key=K + "explain_channel").set_value(4).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize(
+    "content,name,expect_error",
+    [
+        (_png(Image.new("RGBA", (120, 80), (0, 0, 0, 0))), "transparent.png", None),
+        (_png(Image.new("CMYK", (50, 50), (0, 0, 0, 255)), "JPEG"), "cmyk.jpg", None),
+        (_png(Image.new("L", (6000, 6000), 0)), "bomb.png", "too many to open safely"),
+        (
+            _png(Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)))[:2000],
+            "broken.png",
+            "damaged or incomplete",
+        ),
+        (b"hello", "notes.png", "not an image"),
+    ],
+    ids=["rgba", "cmyk", "pixel-bomb", "corrupt", "not-an-image"],
+)
+def test_uploads_show_what_the_model_sees_or_say_what_is_wrong(vision, content, name, expect_error):
+    at = vision
+    at.radio(key=K + "image_source").set_value("upload your own").run()
+    at.file_uploader(key=K + "upload").upload(name, content).run()
+    if expect_error:
+        assert any(expect_error in e.value for e in at.error), [e.value for e in at.error]
+    else:
+        assert not at.error
+        assert any("Prediction at epoch" in m.value for m in at.markdown)
+    assert not at.exception
+    at.button(key="vision/step").click().run()  # the session keeps working
+    assert _run(at).epoch == 1
+
+
+def test_digit_photo_is_inverted_for_the_model(vision):
+    at = vision
+    photo = Image.new("RGB", (200, 200), (245, 245, 240))
+    pixels = np.asarray(photo).copy()
+    pixels[40:160, 90:110] = 10  # a dark "1" on light paper
+    at.radio(key=K + "image_source").set_value("upload your own").run()
+    at.file_uploader(key=K + "upload").upload("one.jpg", _png(Image.fromarray(pixels), "JPEG")).run()
+    assert any("What the model sees" in c and "inverted" in c for c in _captions(at))
