@@ -32,7 +32,7 @@ from core.vision import VisionConfig, VisionTrain, build_vision
 def test_digits_are_28x28_in_0_1_with_ten_classes():
     data = digits()
     assert data.images.shape == (1797, 1, 28, 28) and data.images.dtype == torch.float32
-    assert 0 <= data.images.min() and data.images.max() <= 1
+    assert data.images.min() >= 0 and data.images.max() <= 1
     assert data.classes == tuple("0123456789") and set(data.labels.tolist()) == set(range(10))
 
 
