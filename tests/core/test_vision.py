@@ -151,6 +151,7 @@ def test_the_script_reproduces_the_engine(tmp_path, dataset):
         assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
         assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
         assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)
+        assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
 
 
 def _idx_images(images: np.ndarray) -> bytes:
