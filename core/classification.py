@@ -83,6 +83,7 @@ class Experiment:
     raw_test: tuple[Tensor, Tensor]
     trainer: Trainer
     penalty: Penalty
+    view_cache: dict = field(default_factory=dict)  # what a page computed from this run and may reuse
 
     @property
     def n_classes(self) -> int:

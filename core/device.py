@@ -64,7 +64,8 @@ def describe(device: torch.device) -> str:
         index = device.index if device.index is not None else 0
         return f"cuda:{index} ({torch.cuda.get_device_name(index)})"
     if device.type == "cpu":
-        return f"cpu ({torch.get_num_threads()} threads)"
+        threads = torch.get_num_threads()
+        return f"cpu ({threads} thread{'' if threads == 1 else 's'})"
     return str(device)
 
 

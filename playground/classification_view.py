@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -50,21 +51,29 @@ def neuron_names(run: LiveRun) -> list[str]:
     return names
 
 
+NEURON_INTERVAL_S = 0.1  # neuron sheets refresh at most 10 times a second (the boundary at every frame)
+
+
+def _neuron_sheets(run: LiveRun) -> list[dict[str, Any]]:
+    config = run.experiment.config
+    maps = neuron_maps(run.trainer.model, config.features, NEURON_RESOLUTION)
+    titles = ["Inputs"] + [f"Hidden layer {i}" for i in range(1, len(maps))]
+    return [
+        {"title": f"{title} ({layer.shape[0]})", "png": png_data_uri(sheet), "width": sheet.shape[1]}
+        for title, layer in zip(titles, maps, strict=True)
+        for sheet in [layer_sheet(layer.numpy())]
+    ]
+
+
 def classification_pictures(run: LiveRun) -> dict[str, Any]:
     """The frame's pictures: the boundary (class, confidence) and one sheet of neuron maps per layer."""
     config = run.experiment.config
-    model = run.trainer.model
-    probs = decision_grid(model, config.features, BOUNDARY_RESOLUTION).numpy()
-    maps = neuron_maps(model, config.features, NEURON_RESOLUTION)
-    titles = ["Inputs"] + [f"Hidden layer {i}" for i in range(1, len(maps))]
-    return {
-        "boundary": png_data_uri(class_confidence_image(probs)),
-        "neurons": [
-            {"title": f"{title} ({layer.shape[0]})", "png": png_data_uri(sheet), "width": sheet.shape[1]}
-            for title, layer in zip(titles, maps, strict=True)
-            for sheet in [layer_sheet(layer.numpy())]
-        ],
-    }
+    probs = decision_grid(run.trainer.model, config.features, BOUNDARY_RESOLUTION).numpy()
+    cache = run.experiment.view_cache
+    now = time.monotonic()
+    if not run.running or now - cache.get("neurons_at", 0.0) >= NEURON_INTERVAL_S or "neurons" not in cache:
+        cache["neurons"], cache["neurons_at"] = _neuron_sheets(run), now  # unchanged sheets are not re-sent
+    return {"boundary": png_data_uri(class_confidence_image(probs)), "neurons": cache["neurons"]}
 
 
 def live_view_data(run: LiveRun, show_test: bool, discretize: bool) -> dict[str, Any]:
