@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.device import configure_threads
+from playground.live_run import SCHEDULER
 from playground.sidebar import app_sidebar
 from playground.topics import TOPICS
 
@@ -15,4 +16,5 @@ topics = [
 ]
 page = st.navigation({"Start": [home], "Topics": topics})
 app_sidebar()
-page.run()
+with SCHEDULER.hold():  # the trainer thread steps aside while this script runs
+    page.run()

@@ -15,11 +15,12 @@ interpreter free often enough for the server to answer clicks at once.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ from core.engine import EpochRecord, Trainer, TrainingDiverged
 SLICE_S = 0.02  # training time per slice, holding the lock; the script thread waits at most this long
 RUN_DUTY = 0.5  # share of wall time one run may train: TF Playground too paces itself (one step per frame)
 TOTAL_DUTY = 0.85  # share the trainer thread may be busy with all runs: the rest keeps the server responsive
-FRAME_INTERVAL_S = 0.05  # at most 20 frames a second reach the browser
+FRAME_INTERVAL_S = 1 / 15  # at most 15 frames a second reach the browser (redraws stay well above 8 a second)
 STALE_AFTER_S = 30.0  # no script run and no connected viewer for this long: the tab is gone, pause
 MAX_HISTORY = 20_000  # epoch records kept per run; beyond it every other record goes (curves draw ~2k points)
 
@@ -247,6 +248,18 @@ class TrainerScheduler:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._holds = 0  # script runs in progress: the trainer steps aside so clicks are answered at once
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """While a page's script runs, train nothing: a learner's click is answered before anyone's epochs."""
+        with self._lock:
+            self._holds += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holds -= 1
 
     def add(self, run: LiveRun) -> None:
         """Train `run` until it stops playing."""
@@ -270,6 +283,9 @@ class TrainerScheduler:
             if not runs:
                 self._wake.wait(1.0)
                 self._wake.clear()
+                continue
+            if self._holds:
+                time.sleep(0.003)
                 continue
             now = time.perf_counter()
             due = [run for run in runs if run.next_turn <= now]
