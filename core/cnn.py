@@ -138,24 +138,12 @@ class TinyVGG(nn.Module):
         return self
 
 
-def _reset_conv_and_linear(model: nn.Module, generator: torch.Generator) -> None:
-    with torch.no_grad():
-        for module in model.modules():
-            if isinstance(module, nn.Conv2d):
-                nn.init.kaiming_uniform_(module.weight, a=math.sqrt(5), generator=generator)
-                fan_in = module.in_channels * module.kernel_size[0] * module.kernel_size[1]
-                bound = 1 / math.sqrt(fan_in)
-                nn.init.uniform_(module.bias, -bound, bound, generator=generator)
-            elif isinstance(module, nn.Linear):
-                reset_parameters(module, generator)
-
-
 def build_tiny_vgg(
     config: TinyVGGConfig, in_channels: int, n_classes: int, *, seed: int, image_size: int = 28
 ) -> TinyVGG:
     """TinyVGG initialised from `seed` exactly as `torch.manual_seed(seed)` then TinyVGG(...) would."""
     model = TinyVGG(config, in_channels, n_classes, image_size)
-    _reset_conv_and_linear(model, torch.Generator().manual_seed(int(seed)))
+    reset_parameters(model, torch.Generator().manual_seed(int(seed)))
     return model
 
 

@@ -74,13 +74,18 @@ def build_mlp(in_features: int, config: MLPConfig, out_features: int, *, seed: i
 
 
 def reset_parameters(model: nn.Module, generator: torch.Generator) -> None:
-    """Re-run nn.Linear's default initialisation in module order, drawing from `generator`."""
+    """Re-run nn.Linear's and nn.Conv2d's default initialisation in module order, drawing from `generator`.
+
+    The same numbers as torch.manual_seed(seed) followed by building the model, without touching
+    the global random state that other learners' sessions share.
+    """
     with torch.no_grad():
         for module in model.modules():
-            if isinstance(module, nn.Linear):
+            if isinstance(module, nn.Linear | nn.Conv2d):
                 nn.init.kaiming_uniform_(module.weight, a=math.sqrt(5), generator=generator)
                 if module.bias is not None:
-                    bound = 1 / math.sqrt(module.in_features) if module.in_features > 0 else 0.0
+                    fan_in = module.weight[0].numel()  # inputs per output: in_features, or in_channels * k * k
+                    bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
                     nn.init.uniform_(module.bias, -bound, bound, generator=generator)
 
 

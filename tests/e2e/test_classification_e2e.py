@@ -5,6 +5,7 @@ import time
 import pytest
 
 from devtools.browser import metric_value, wait_for_idle
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -15,15 +16,6 @@ def _live(page, testid: str) -> str:
 
 def _epoch(page) -> int:
     return int(_live(page, "live-epoch").replace(",", ""))
-
-
-def _wait_until(condition, timeout_s=30.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_home_page_shows_topics_and_device(page, app_url, screenshots):
@@ -38,13 +30,13 @@ def test_home_page_shows_topics_and_device(page, app_url, screenshots):
 def test_play_moves_the_epoch_counter_and_the_loss_falls_then_pause_stops(page, app_url, screenshots):
     page.goto(app_url + "/classification?dataset=gauss&lr=0.1")
     wait_for_idle(page)
-    assert _wait_until(lambda: _epoch(page) == 0 and page.evaluate("window.__playgroundBoundaryDraws || 0") > 0)
+    assert wait_until(lambda: _epoch(page) == 0 and page.evaluate("window.__playgroundBoundaryDraws || 0") > 0)
     page.locator("button").filter(has_text="Play").first.click()
-    assert _wait_until(lambda: _epoch(page) >= 3), "the epoch counter did not move"
+    assert wait_until(lambda: _epoch(page) >= 3), "the epoch counter did not move"
     first_loss = float(_live(page, "live-train-loss"))
     first_epoch, first_draws = _epoch(page), page.evaluate("window.__playgroundBoundaryDraws")
-    assert _wait_until(lambda: _epoch(page) >= first_epoch + 50), "training stalled"
-    assert _wait_until(lambda: float(_live(page, "live-train-loss")) < first_loss)
+    assert wait_until(lambda: _epoch(page) >= first_epoch + 50), "training stalled"
+    assert wait_until(lambda: float(_live(page, "live-train-loss")) < first_loss)
     assert page.evaluate("window.__playgroundBoundaryDraws") > first_draws + 3  # the boundary redraws
     assert page.locator(".pg-layers img").count() == 3  # inputs and two hidden layers
     page.screenshot(path=str(screenshots / "classification-playing.png"), full_page=True)
@@ -69,8 +61,8 @@ def test_learning_rate_ten_shows_a_message_and_the_play_button_returns(page, app
         )
 
     page.locator("button").filter(has_text="Play").first.click()
-    if not _wait_until(told, timeout_s=20):
+    if not wait_until(told, timeout_s=20):
         page.screenshot(path="/tmp/lr10-failure.png", full_page=True)
         page.locator("button").filter(has_text="Play").first.click()  # a click lost while the page settled
-    assert _wait_until(told, timeout_s=40), (_live(page, "live-epoch"), _live(page, "live-eps"))
+    assert wait_until(told, timeout_s=40), (_live(page, "live-epoch"), _live(page, "live-eps"))
     page.locator("button").filter(has_text="Play").first.wait_for(timeout=30000)

@@ -1,8 +1,8 @@
 """The classification page under AppTest (the live view's frames are tested in tests/playground and e2e)."""
 
-import json
 import time
 
+from tests.helpers import live_view_data, wait_until
 from tests.pages.conftest import open_page
 
 K = "classification/"
@@ -10,21 +10,6 @@ K = "classification/"
 
 def _run(at):
     return at.session_state[K + "run"]
-
-
-def _live_data(at):
-    views = [e for e in at.get("bidi_component") if e.proto.component_name == "playground_live_view"]
-    assert len(views) == 1
-    return json.loads(views[0].proto.json)
-
-
-def _wait(condition, timeout_s=20.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_page_loads_with_tf_playground_defaults(classification):
@@ -37,7 +22,7 @@ def test_page_loads_with_tf_playground_defaults(classification):
     assert [at.number_input(key=f"{K}neurons/{i}").value for i in range(2)] == [4, 2]
     assert any("Show the PyTorch code" in e.label for e in at.expander)
     assert "nn.Tanh()" in at.code[0].value
-    data = _live_data(at)
+    data = live_view_data(at)
     assert data["stream"].endswith(_run(at).token) and not data["running"]
     assert len(data["points"]["train"]) == 250 and len(data["points"]["test"]) == 250
     assert data["n_classes"] == 2
@@ -47,8 +32,8 @@ def test_play_trains_in_the_background_the_loss_falls_and_pause_stops(classifica
     at = classification
     at.button(key=K + "play").click().run()
     run = _run(at)
-    assert run.running and _live_data(at)["running"]
-    assert _wait(lambda: run.epoch >= 30)
+    assert run.running and live_view_data(at)["running"]
+    assert wait_until(lambda: run.epoch >= 30)
     assert run.history[-1].train_loss < run.history[0].train_loss
     at.run()
     at.button(key=K + "pause").click().run()
@@ -74,7 +59,7 @@ def test_learning_rate_change_applies_to_the_running_model(classification):
     at.button(key=K + "play").click().run()
     run = _run(at)
     model = run.trainer.model
-    assert _wait(lambda: run.epoch >= 2)
+    assert wait_until(lambda: run.epoch >= 2)
     at.select_slider(key=K + "lr").set_value(0.3).run()
     assert _run(at) is run and run.trainer.model is model and run.running
     assert run.trainer.optimizer.param_groups[0]["lr"] == 0.3
@@ -90,7 +75,7 @@ def test_controls_change_what_is_computed(classification):
     at.selectbox(key=K + "dataset").set_value("blobs").run()
     at.slider(key=K + "classes").set_value(5).run()
     run = _run(at)
-    assert run.experiment.n_classes == 5 and _live_data(at)["n_classes"] == 5
+    assert run.experiment.n_classes == 5 and live_view_data(at)["n_classes"] == 5
     assert run.trainer.model[-1].out_features == 5
     at.checkbox(key=K + "feature/x1^2").check().run()
     at.slider(key=K + "layers").set_value(3).run()
@@ -110,7 +95,7 @@ def test_view_toggles_reach_the_live_view(classification):
     at = classification
     at.toggle(key=K + "show_test").set_value(True).run()
     at.toggle(key=K + "discretize").set_value(True).run()
-    data = _live_data(at)
+    data = live_view_data(at)
     assert data["show_test"] and data["discretize"]
 
 
@@ -140,7 +125,7 @@ def test_learning_rate_ten_stops_with_a_message_and_keeps_history():
     at.select_slider(key=K + "lr").set_value(10.0).run()
     at.button(key=K + "play").click().run()
     run = _run(at)
-    assert _wait(lambda: not run.running)
+    assert wait_until(lambda: not run.running)
     at.run()
     assert any("Lower the learning rate" in w.value for w in at.warning)
     assert run.history[: len(history)] == history

@@ -1,12 +1,12 @@
 """The computer-vision page under AppTest: data, tracer, training, layer views, uploads."""
 
 import io
-import time
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from tests.helpers import wait_until
 from tests.pages.conftest import open_page
 
 K = "vision/"
@@ -19,15 +19,6 @@ def vision():
 
 def _run(at):
     return at.session_state[K + "run"]
-
-
-def _wait(condition, timeout_s=30.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _captions(at) -> list[str]:
@@ -77,7 +68,7 @@ def test_training_moves_and_the_code_matches_the_settings(vision):
     assert run.epoch == 1 and run.history[0].test_acc > 0.5
     assert "TinyVGG(in_channels=X.shape[1], hidden_units=10" in at.code[0].value
     at.button(key="vision/play").click().run()
-    assert _wait(lambda: run.trainer.samples_seen > 1437 * 1.5)
+    assert wait_until(lambda: run.trainer.samples_seen > 1437 * 1.5)
     at.button(key="vision/pause").click().run()
     assert "neurons" in run.frame.pictures and run.frame.pictures["neurons"][0]["title"].endswith("guess under each)")
 

@@ -1,15 +1,14 @@
 """The workflow page under AppTest: train, save, load (good and bad files), and the code."""
 
 import io
-import json
 import os
-import time
 
 import pytest
 import torch
 
 from core.checkpoints import to_bytes
 from core.regression import RegressionConfig, RegressionModelConfig, build_regression, weight_and_bias
+from tests.helpers import live_view_data, wait_until
 from tests.pages.conftest import open_page
 
 K = "workflow/"
@@ -24,26 +23,12 @@ def _run(at):
     return at.session_state[K + "run"]
 
 
-def _live_data(at):
-    views = [e for e in at.get("bidi_component") if e.proto.component_name == "playground_live_view"]
-    return json.loads(views[0].proto.json)
-
-
-def _wait(condition, timeout_s=20.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_course_defaults_and_the_live_view(workflow):
     at = workflow
     run = _run(at)
     w, b = weight_and_bias(run.trainer.model)
     assert round(w, 4) == 0.3367 and round(b, 4) == 0.1288
-    data = _live_data(at)
+    data = live_view_data(at)
     assert data["view"] == "regression" and data["landscape"] and data["truth_params"] == [0.7, 0.3]
     assert len(data["points"]["train"]) == 40 and len(data["points"]["test"]) == 10
     pictures = run.frame.pictures
@@ -56,7 +41,7 @@ def test_play_at_30_per_second_then_pause(workflow):
     at.button(key=K + "play").click().run()
     run = _run(at)
     assert run.speed == 30.0
-    assert _wait(lambda: run.epoch >= 10)
+    assert wait_until(lambda: run.epoch >= 10)
     at.button(key=K + "pause").click().run()
     assert run.history[-1].train_loss < run.history[0].train_loss
     assert len(run.experiment.path) == run.epoch + 1
@@ -67,11 +52,11 @@ def test_switching_optimizer_keeps_the_old_path_to_compare(workflow):
     for _ in range(5):
         at.button(key=K + "step").click().run()
     at.selectbox(key=K + "optimizer").set_value("Adam").run()
-    ghosts = _live_data(at)["ghosts"]
+    ghosts = live_view_data(at)["ghosts"]
     assert len(ghosts) == 1 and ghosts[0]["label"] == "SGD lr 0.01" and len(ghosts[0]["path"]) >= 2
     assert _run(at).epoch == 0
     at.button(key=K + "forget_ghosts").click().run()
-    assert _live_data(at)["ghosts"] == []
+    assert live_view_data(at)["ghosts"] == []
 
 
 def test_mlp_for_a_curve_has_no_landscape(workflow):
@@ -79,7 +64,7 @@ def test_mlp_for_a_curve_has_no_landscape(workflow):
     at.selectbox(key=K + "target").set_value("sine").run()
     assert any("cannot follow this curve" in i.value for i in at.info)
     at.selectbox(key=K + "model").set_value("mlp").run()
-    assert not _live_data(at)["landscape"]
+    assert not live_view_data(at)["landscape"]
     at.button(key=K + "step").click().run()
     assert not at.exception and _run(at).epoch == 1
 
@@ -178,7 +163,7 @@ def test_learning_rate_ten_stops_with_a_message():
     at.segmented_control(key=K + "speed").set_value("max").run()
     at.button(key=K + "play").click().run()
     run = _run(at)
-    assert _wait(lambda: not run.running)
+    assert wait_until(lambda: not run.running)
     at.run()
     assert any("Lower the learning rate" in w.value for w in at.warning)
     assert all(torch.isfinite(p).all() for p in run.trainer.model.parameters())

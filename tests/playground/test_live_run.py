@@ -10,19 +10,11 @@ from playground import live_hub, live_run
 from playground.classification_view import classification_pictures
 from playground.live_run import SCHEDULER, LiveRun, RateMeter
 from playground.state import get_run, namespaced, reset_run
+from tests.helpers import wait_until
 
 
 def _config(**train):
     return ClassificationConfig(data=DataConfig(dataset="gauss"), train=TrainConfig(**train))
-
-
-def _wait(condition, timeout_s=20.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_get_run_reuses_for_same_key_and_rebuilds_for_a_new_one():
@@ -63,8 +55,8 @@ def test_play_trains_in_the_background_and_pause_stops_it():
     run = LiveRun(build_experiment(_config()), key=None, pictures=classification_pictures)
     first_seq = run.frame.seq
     run.play()
-    assert _wait(lambda: run.epoch >= 5)
-    assert _wait(lambda: run.frame.seq > first_seq + 1 and run.frame.epoch > 0)
+    assert wait_until(lambda: run.epoch >= 5)
+    assert wait_until(lambda: run.frame.seq > first_seq + 1 and run.frame.epoch > 0)
     assert run.frame.running and "boundary" in run.frame.pictures
     run.pause()
     time.sleep(0.1)  # the slice in progress finishes
@@ -78,10 +70,10 @@ def test_two_runs_play_at_once_and_both_progress():
     runs = [LiveRun(build_experiment(_config()), key=None) for _ in range(2)]
     for run in runs:
         run.play()
-    assert _wait(lambda: all(run.epoch >= 5 for run in runs))
+    assert wait_until(lambda: all(run.epoch >= 5 for run in runs))
     for run in runs:
         run.pause()
-    assert _wait(lambda: SCHEDULER.playing() == 0 or all(not r.running for r in runs))
+    assert wait_until(lambda: SCHEDULER.playing() == 0 or all(not r.running for r in runs))
 
 
 def test_a_run_nobody_looks_at_pauses_itself(monkeypatch):
@@ -89,7 +81,7 @@ def test_a_run_nobody_looks_at_pauses_itself(monkeypatch):
     run = LiveRun(build_experiment(_config()), key=None)
     run.play()
     run.last_seen -= 1.0
-    assert _wait(lambda: not run.running, timeout_s=5)
+    assert wait_until(lambda: not run.running, timeout_s=5)
 
 
 def test_divergence_stops_keeps_history_and_tells_the_learner():
@@ -103,7 +95,7 @@ def test_divergence_stops_keeps_history_and_tells_the_learner():
     run.advance(10.0, max_epochs=2)
     set_learning_rate(run.trainer.optimizer, 10.0)
     run.play()
-    assert _wait(lambda: not run.running)
+    assert wait_until(lambda: not run.running)
     assert "learning rate" in run.message and run.frame.message == run.message
     assert len(run.history) >= 2 and all(math.isfinite(r.train_loss) for r in run.history)
     set_learning_rate(run.trainer.optimizer, 0.001)
