@@ -9,7 +9,6 @@ losses as the page for the same seed.
 from __future__ import annotations
 
 import inspect
-import textwrap
 
 from core.classification import ClassificationConfig
 from core.data import toy2d
@@ -204,8 +203,3 @@ def plot_decision_boundary(path: str = "decision_boundary.png", resolution: int 
 if args.plot:
     plot_decision_boundary()
 '''
-
-
-def script_epochs_preview(script: str) -> str:
-    """The script with surrounding whitespace normalised (for display)."""
-    return textwrap.dedent(script).strip() + "\n"

@@ -202,36 +202,24 @@ class Trainer:
         """The learning rate of the optimizer's first parameter group."""
         return float(self.optimizer.param_groups[0]["lr"])
 
-    def batch_indices(self) -> Iterator[Tensor | None]:
-        """The epoch's mini-batches as index tensors: a fresh permutation per epoch; None means the full batch."""
-        if self._full_batch():
-            yield None
-            return
-        yield from self._permutation().split(self.batch_size)
+    def _split(self, X: Tensor, targets: Tensor) -> list[tuple[Tensor, Tensor]]:
+        """An epoch's mini-batches: one fresh permutation (none for a full batch), then cheap views."""
+        size = self.batch_size or len(X)
+        if size < len(X):
+            order = torch.randperm(len(X), generator=self.shuffle).to(self.device)
+            X, targets = X[order], targets[order]
+        return list(zip(X.split(size), targets.split(size), strict=True))
 
-    def _full_batch(self) -> bool:
-        return not self.batch_size or self.batch_size >= len(self.X_train)
-
-    def _permutation(self) -> Tensor:
-        return torch.randperm(len(self.X_train), generator=self.shuffle).to(self.device)
-
-    def batches(self) -> Iterator[tuple[Tensor, Tensor]]:
-        """The epoch's mini-batches (X, y)."""
-        for idx in self.batch_indices():
-            yield (self.X_train, self.y_train) if idx is None else (self.X_train[idx], self.y_train[idx])
+    def batches(self) -> list[tuple[Tensor, Tensor]]:
+        """A new epoch's mini-batches (X, y), drawn as training draws them."""
+        return self._split(self.X_train, self.y_train)
 
     def _start_epoch(self) -> None:
         if self.diverged:
             raise RuntimeError("This run diverged; reset it before training again.")
         self._epoch_started = time.perf_counter()
         self._snapshot.take()
-        X_all = self.X_train
-        targets = self.targets_train if self.fused is not None else self.y_train
-        if not self._full_batch():  # shuffle once per epoch; batches are then cheap views
-            order = self._permutation()
-            X_all, targets = X_all[order], targets[order]
-        size = self.batch_size or len(X_all)
-        self._batches = list(zip(X_all.split(size), targets.split(size), strict=True))
+        self._batches = self._split(self.X_train, self.targets_train if self.fused is not None else self.y_train)
         self._next_batch = 0
         self._loss_sum, self._correct = 0.0, 0.0
 

@@ -16,7 +16,7 @@ from torch import Tensor, nn
 
 from core.engine import Trainer
 from core.models import ACTIVATIONS, reset_parameters
-from core.objectives import make_optimizer
+from core.objectives import make_optimizer, set_learning_rate
 
 Target = Callable[[Tensor, float, float], Tensor]  # (x, weight, bias) -> y
 
@@ -162,10 +162,7 @@ class RegressionExperiment:
 
     def apply_live_settings(self, train: RegressionTrain) -> None:
         """Apply learning rate and momentum to the running optimizer; the loss function too."""
-        for group in self.trainer.optimizer.param_groups:
-            group["lr"] = train.learning_rate
-            if "momentum" in group:
-                group["momentum"] = train.momentum
+        set_learning_rate(self.trainer.optimizer, train.learning_rate, train.momentum)
         if train.loss != self.config.train.loss:
             self.trainer.loss_fn = LOSSES[train.loss]()
         self.config = RegressionConfig(self.config.data, self.config.model, train, self.config.seed)

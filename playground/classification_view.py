@@ -85,8 +85,10 @@ def live_view_data(run: LiveRun, show_test: bool, discretize: bool) -> dict[str,
         pairs = zip(X.tolist(), y.tolist(), strict=True)
         return [[round(float(a), 3), round(float(b), 3), int(c)] for (a, b), c in pairs]
 
+    if "points" not in experiment.view_cache:  # a run's points never change: convert them once, not every rerun
+        experiment.view_cache["points"] = {"train": rows(experiment.raw_train), "test": rows(experiment.raw_test)}
     return {
-        "points": {"train": rows(experiment.raw_train), "test": rows(experiment.raw_test)},
+        "points": experiment.view_cache["points"],
         "n_classes": experiment.n_classes,
         "colors": list(CLASS_COLORS),
         "tint": [TINT_BASE, TINT_GAIN],

@@ -24,7 +24,6 @@ CLASS_COLORS: tuple[str, ...] = (
 NEGATIVE_RGB = np.array([245, 147, 34], dtype=np.float32)  # orange
 POSITIVE_RGB = np.array([8, 119, 189], dtype=np.float32)  # blue
 WHITE_RGB = np.array([255, 255, 255], dtype=np.float32)
-MAX_POINTS_PER_TRACE = 2000  # downsample long curves so redraws stay cheap
 TINT_BASE = 0.08  # how much class colour a coin-flip cell gets (TF Playground fades to white)
 TINT_GAIN = 0.55  # extra class colour for a certain cell
 
@@ -101,102 +100,6 @@ def encode_png(pixels: np.ndarray) -> bytes:
 def png_data_uri(pixels: np.ndarray) -> str:
     """Encode uint8 RGB pixels as a base64 PNG data URI (cheap to send and draw)."""
     return "data:image/png;base64," + base64.b64encode(encode_png(np.ascontiguousarray(pixels))).decode("ascii")
-
-
-def boundary_figure(
-    pixels: np.ndarray,
-    limit: float,
-    train: tuple[np.ndarray, np.ndarray],
-    test: tuple[np.ndarray, np.ndarray] | None = None,
-    *,
-    height: int = 420,
-) -> go.Figure:
-    """The decision boundary as a background image with the points on top.
-
-    Args:
-        pixels: uint8 [H, W, 3], row 0 at the top of the plane.
-        limit: the plane spans [-limit, limit].
-        train: (points [N, 2], labels [N]) drawn filled.
-        test: optional (points, labels) drawn as rings.
-    """
-    fig = go.Figure()
-    fig.add_layout_image(
-        source=png_data_uri(pixels),
-        xref="x",
-        yref="y",
-        x=-limit,
-        y=limit,
-        sizex=2 * limit,
-        sizey=2 * limit,
-        sizing="stretch",
-        layer="below",
-    )
-    sets = [("train", train, "circle", 1.0)] + ([("test", test, "circle-open", 1.0)] if test is not None else [])
-    for name, (points, labels), symbol, opacity in sets:
-        for label in np.unique(labels):
-            chosen = points[labels == label]
-            fig.add_trace(
-                go.Scattergl(
-                    x=chosen[:, 0],
-                    y=chosen[:, 1],
-                    mode="markers",
-                    name=f"{name}: class {int(label)}",
-                    marker=dict(
-                        color=CLASS_COLORS[int(label) % len(CLASS_COLORS)],
-                        symbol=symbol,
-                        size=7 if symbol == "circle" else 8,
-                        line=dict(
-                            color="white" if symbol == "circle" else CLASS_COLORS[int(label) % len(CLASS_COLORS)],
-                            width=0.8 if symbol == "circle" else 1.6,
-                        ),
-                    ),
-                    opacity=opacity,
-                    hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<extra>%{fullData.name}</extra>",
-                )
-            )
-    axis = dict(range=[-limit, limit], zeroline=False, showgrid=False, constrain="domain")
-    fig.update_layout(
-        height=height,
-        margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(axis, title="x1"),
-        yaxis=dict(axis, title="x2", scaleanchor="x"),
-        legend=dict(orientation="h", y=-0.15),
-        plot_bgcolor="white",
-        uirevision="boundary",
-    )
-    return fig
-
-
-def downsample(values: Sequence[float], max_points: int = MAX_POINTS_PER_TRACE) -> tuple[list[int], list[float]]:
-    """Keep at most max_points evenly spaced (x = 1-based epoch, y = value), always the last."""
-    n = len(values)
-    if n <= max_points:
-        return list(range(1, n + 1)), list(values)
-    idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
-    return [int(i) + 1 for i in idx], [values[i] for i in idx]
-
-
-def curves_figure(
-    series: dict[str, Sequence[float | None]], *, y_title: str, height: int = 220, y_range: list[float] | None = None
-) -> go.Figure:
-    """Line chart of per-epoch values, one trace per named series, downsampled."""
-    fig = go.Figure()
-    colors = {"train": "#333333", "test": "#0877bd"}
-    for name, values in series.items():
-        clean = [float("nan") if v is None else float(v) for v in values]
-        x, y = downsample(clean)
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name, line=dict(color=colors.get(name), width=2)))
-    fig.update_layout(
-        height=height,
-        margin=dict(l=10, r=10, t=10, b=30),
-        xaxis_title="Epoch",
-        yaxis_title=y_title,
-        legend=dict(orientation="h", y=1.15),
-        uirevision=y_title,
-    )
-    if y_range is not None:
-        fig.update_yaxes(range=y_range)
-    return fig
 
 
 def neuron_figure(values: np.ndarray, limit: float, title: str, *, height: int = 320) -> go.Figure:

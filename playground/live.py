@@ -39,7 +39,6 @@ def _play(page: str) -> None:
 
 
 def _pause(page: str) -> None:
-    # Separate, idempotent callbacks (not a toggle): a click replayed by a coalesced rerun cannot undo itself.
     run = _run_of(page)
     if run is not None:
         run.pause()
@@ -59,44 +58,32 @@ SPEEDS: dict[str, float | None] = {"10 / s": 10.0, "30 / s": 30.0, "100 / s": 10
 
 
 def transport_controls(page: str, run: LiveRun, default_speed: str = "max") -> None:
-    """Play (or Pause), Step, Reset and a speed for the page's run; callbacks act before the rerun."""
+    """Play (or Pause), Step, Reset and a speed for the page's run; callbacks act before the rerun.
+
+    Play and Pause are separate buttons with idempotent callbacks (not a toggle), so a click
+    replayed by a coalesced rerun cannot undo itself.
+    """
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
-    if run.running:
-        row.button(
-            "Pause",
-            key=namespaced(page, "pause"),
-            on_click=_pause,
-            args=(page,),
-            icon=":material/pause:",
-            type="primary",
-            help="Stop training",
-        )
-    else:
-        row.button(
-            "Play",
-            key=namespaced(page, "play"),
-            on_click=_play,
-            args=(page,),
-            icon=":material/play_arrow:",
-            type="primary",
-            help="Train continuously",
-        )
-    row.button(
-        "Step",
-        key=namespaced(page, "step"),
-        on_click=_step,
-        args=(page,),
-        icon=":material/skip_next:",
-        help="Train exactly one epoch",
+    first = (
+        ("pause", _pause, ":material/pause:", "Stop training")
+        if run.running
+        else ("play", _play, ":material/play_arrow:", "Train continuously")
     )
-    row.button(
-        "Reset",
-        key=namespaced(page, "reset"),
-        on_click=_reset,
-        args=(page,),
-        icon=":material/restart_alt:",
-        help="Fresh weights, empty history; settings stay",
-    )
+    buttons = [
+        first,
+        ("step", _step, ":material/skip_next:", "Train exactly one epoch"),
+        ("reset", _reset, ":material/restart_alt:", "Fresh weights, empty history; settings stay"),
+    ]
+    for index, (name, callback, icon, help_text) in enumerate(buttons):
+        row.button(
+            name.capitalize(),
+            key=namespaced(page, name),
+            on_click=callback,
+            args=(page,),
+            icon=icon,
+            type="primary" if index == 0 else "secondary",
+            help=help_text,
+        )
     speed = row.segmented_control(
         "Speed",
         list(SPEEDS),

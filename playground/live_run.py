@@ -71,7 +71,6 @@ class Frame:
     running: bool  # whether the trainer is playing
     epochs_per_s: float  # measured over the last two seconds
     samples_per_s: float  # training examples per second, same window
-    progress: float  # share of the epoch in progress that is done, 0..1
     message: str | None  # why training stopped, if it stopped by itself
     pictures: dict[str, Any]  # the page's pictures, e.g. the decision boundary as a data URI
 
@@ -98,7 +97,7 @@ class LiveRun:
         self.speed: float | None = None  # epochs per second to aim for; None trains as fast as allowed
         self._credit = 0.0  # epochs owed at `speed`
         self._last_slice = time.perf_counter()
-        self.frame = Frame(0, 0, False, 0.0, 0.0, 0.0, None, {})
+        self.frame = Frame(0, 0, False, 0.0, 0.0, None, {})
         self.publish()
 
     @property
@@ -205,7 +204,6 @@ class LiveRun:
                 self.running,
                 round(self.meter.rate(), 1),
                 round(self.sample_meter.rate()),
-                round(self.trainer.epoch_progress, 3),
                 self.message,
                 pictures,
             )

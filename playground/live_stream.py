@@ -64,7 +64,6 @@ async def _events(request: Request, token: str) -> AsyncIterator[str]:
                 "running": frame.running,
                 "eps": frame.epochs_per_s,
                 "sps": frame.samples_per_s,
-                "progress": frame.progress,
                 "message": frame.message,
                 "records": encode_records(run.history[sent:count]),
                 "reset": sent == 0,

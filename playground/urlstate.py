@@ -21,8 +21,8 @@ T = TypeVar("T")
 MAX_SEED = 2**31 - 1
 
 
-def _number(text: str) -> str:
-    return f"{text:g}" if isinstance(text, float) else str(text)
+def _number(value: float) -> str:
+    return f"{value:g}"
 
 
 def encode(config: ClassificationConfig) -> dict[str, str]:

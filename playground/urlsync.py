@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.classification import ClassificationConfig
+from playground.sidebar import SEED_KEY
 from playground.urlstate import decode, encode
 from playground.widgets import classification_widget_values, fill_missing
 
@@ -22,7 +23,7 @@ def restore_settings(page: str, seed: int) -> None:
         st.session_state[saved_key] = config
         fill_missing(st.session_state, classification_widget_values(config), overwrite=True)
         if config.seed != seed:
-            st.session_state["app/seed"] = config.seed
+            st.session_state[SEED_KEY] = config.seed
     else:
         fill_missing(st.session_state, classification_widget_values(st.session_state[saved_key]))
 

@@ -1,12 +1,8 @@
 import numpy as np
-import plotly.graph_objects as go
 
 from playground.figures import (
     CLASS_COLORS,
-    boundary_figure,
-    curves_figure,
     diverging_image,
-    downsample,
     hex_to_rgb,
     neuron_figure,
     png_data_uri,
@@ -42,30 +38,6 @@ def test_diverging_image_signs():
 def test_png_data_uri():
     uri = png_data_uri(np.zeros((4, 4, 3), dtype=np.uint8))
     assert uri.startswith("data:image/png;base64,")
-
-
-def test_boundary_figure_has_background_and_one_trace_per_class_and_set():
-    points = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]])
-    labels = np.array([0, 1, 1])
-    fig = boundary_figure(np.zeros((5, 5, 3), dtype=np.uint8), 6.0, (points, labels), (points[:2], labels[:2]))
-    assert isinstance(fig, go.Figure)
-    assert len(fig.layout.images) == 1 and fig.layout.images[0].sizex == 12
-    names = [trace.name for trace in fig.data]
-    assert names == ["train: class 0", "train: class 1", "test: class 0", "test: class 1"]
-    assert fig.data[1].x.tolist() == [1.0, 2.0]
-    assert len(boundary_figure(np.zeros((5, 5, 3), dtype=np.uint8), 6.0, (points, labels)).data) == 2
-
-
-def test_downsample_keeps_ends_and_caps_points():
-    x, y = downsample(list(range(10_000)), max_points=100)
-    assert len(x) <= 100 and x[0] == 1 and x[-1] == 10_000 and y[-1] == 9_999
-    assert downsample([1.0, 2.0]) == ([1, 2], [1.0, 2.0])
-
-
-def test_curves_figure_traces_and_missing_values():
-    fig = curves_figure({"train": [1.0, 0.5], "test": [None, 0.7]}, y_title="Loss")
-    assert [t.name for t in fig.data] == ["train", "test"]
-    assert np.isnan(fig.data[1].y[0]) and fig.layout.xaxis.title.text == "Epoch"
 
 
 def test_neuron_figure_is_a_symmetric_heatmap():
