@@ -15,7 +15,7 @@ from core.checkpoints import (
     same_predictions,
     to_bytes,
 )
-from playground.live_run import LiveRun
+from playground.live.run import LiveRun
 
 
 def save_and_load(page: str, run: LiveRun, X_check: torch.Tensor, on_swap: Callable[[], None] | None = None) -> None:

@@ -19,7 +19,7 @@ from playground.figures import (
     neuron_figure,
     png_data_uri,
 )
-from playground.live_run import LiveRun
+from playground.live.run import LiveRun
 
 K = "classification/"
 BOUNDARY_RESOLUTION = 100  # cells per side of the decision grid

@@ -8,7 +8,7 @@ import torch
 
 from core.regression import TARGETS, RegressionExperiment, loss_landscape, weight_and_bias
 from playground.figures import landscape_image, png_data_uri
-from playground.live_run import LiveRun
+from playground.live.run import LiveRun
 
 CURVE_POINTS = 120  # x positions where the model's current curve is drawn
 MAX_PATH_POINTS = 400  # path points sent to the browser per frame

@@ -3,42 +3,59 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # the project root: pages/ and assets/ live here
+APP_ICON = ROOT / "assets" / "icon.png"  # the browser tab's icon, shipped (nothing fetched at run time)
 
 
 @dataclass(frozen=True)
 class Topic:
     """One page of the playground."""
 
-    path: str  # the page's file, relative to the app's root
+    path: str  # the page's file, relative to the project root
     title: str  # shown in the navigation and on the home page
-    icon: str  # a Material icon for the navigation
+    icon: str  # a Material icon for the navigation (the font ships with Streamlit)
     summary: str  # one sentence on the home page
+
+    @property
+    def file(self) -> Path:
+        """The page's file, absolute (the Streamlit script lives in playground/)."""
+        return ROOT / self.path
+
+    @property
+    def url_path(self) -> str:
+        """The page's address, e.g. 'classification' for /classification."""
+        return Path(self.path).stem
+
+
+HOME = Topic("pages/home.py", "Home", ":material/home:", "What the playground teaches, and this machine.")
 
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
-        "app_pages/tensors.py",
+        "pages/tensors.py",
         "Tensors",
         ":material/grid_on:",
         "Build tensors, see their shape, dtype, device, stride and values; operate on them with the rule drawn; "
         "meet the three common errors and their fixes; time CPU against GPU.",
     ),
     Topic(
-        "app_pages/workflow.py",
+        "pages/workflow.py",
         "The PyTorch workflow",
         ":material/timeline:",
         "Fit a line (or a curve) live: the course's LinearRegressionModel, L1 or MSE, SGD or Adam, the loss "
         "landscape with the optimizer's path, and saving and loading the state_dict safely.",
     ),
     Topic(
-        "app_pages/classification.py",
+        "pages/classification.py",
         "Classification playground",
         ":material/scatter_plot:",
         "Train a neural network on 2-D points and watch its decision boundary and every neuron change live "
         "(TensorFlow Playground, in PyTorch).",
     ),
     Topic(
-        "app_pages/vision.py",
+        "pages/vision.py",
         "Computer vision",
         ":material/image:",
         "Train the course's TinyVGG live on handwritten digits or drawn shapes; trace every layer's shape, and "

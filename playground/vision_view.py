@@ -12,7 +12,7 @@ from torch import Tensor
 
 from core.cnn import ConvPixel
 from playground.figures import diverging_image, png_data_uri
-from playground.live_run import LiveRun
+from playground.live.run import LiveRun
 
 PREVIEW_COUNT = 16  # test images shown with their predictions while training
 GOOD, BAD = (44, 160, 44), (214, 39, 40)

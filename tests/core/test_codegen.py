@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment
-from core.codegen import classification_script
+from core.codegen_classification import classification_script
 from core.models import MLPConfig
 
 LINE = re.compile(r"Epoch (\d+) \| train loss ([\d.naninf]+) acc ([\d.]+) \| test loss ([\d.naninf]+) acc ([\d.]+)")

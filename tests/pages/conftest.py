@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app_main.py")
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "playground" / "app_main.py")
 
 
 def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
@@ -15,7 +16,7 @@ def open_page(page: str | None = None, query: dict[str, str] | None = None) -> A
         at.query_params.update(query)
     at.run()
     if page:
-        at.switch_page(page)
+        at.switch_page(str(ROOT / page))
         at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -23,4 +24,4 @@ def open_page(page: str | None = None, query: dict[str, str] | None = None) -> A
 
 @pytest.fixture
 def classification():
-    return open_page("app_pages/classification.py")
+    return open_page("pages/classification.py")

@@ -3,7 +3,7 @@
 import time
 
 from tests.helpers import live_view_data, wait_until
-from tests.pages.conftest import open_page
+from tests.pages.conftest import ROOT, open_page
 
 K = "classification/"
 
@@ -110,7 +110,7 @@ def test_zero_hidden_layers_and_full_batch_work(classification):
 
 def test_learning_rate_ten_stops_with_a_message_and_keeps_history():
     at = open_page(
-        "app_pages/classification.py",
+        "pages/classification.py",
         query={
             "dataset": "spiral",
             "features": "x1,x2,x1^2,x2^2,x1*x2",
@@ -134,7 +134,7 @@ def test_learning_rate_ten_stops_with_a_message_and_keeps_history():
 
 def test_link_settings_are_applied_and_garbage_gets_a_notice():
     at = open_page(
-        "app_pages/classification.py", query={"dataset": "xor", "hidden": "3,3,3", "lr": "banana", "noise": "20"}
+        "pages/classification.py", query={"dataset": "xor", "hidden": "3,3,3", "lr": "banana", "noise": "20"}
     )
     assert at.selectbox(key=K + "dataset").value == "xor"
     assert at.slider(key=K + "layers").value == 3
@@ -147,8 +147,8 @@ def test_settings_and_model_survive_a_trip_to_home(classification):
     at = classification
     at.selectbox(key=K + "dataset").set_value("spiral").run()
     at.button(key=K + "step").click().run()
-    at.switch_page("app_pages/home.py").run()
-    at.switch_page("app_pages/classification.py").run()
+    at.switch_page(str(ROOT / "pages/home.py")).run()
+    at.switch_page(str(ROOT / "pages/classification.py")).run()
     assert at.selectbox(key=K + "dataset").value == "spiral"
     assert _run(at).epoch == 1
 

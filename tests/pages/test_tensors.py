@@ -9,7 +9,7 @@ P = "tensors/"
 
 @pytest.fixture
 def tensors():
-    return open_page("app_pages/tensors.py")
+    return open_page("pages/tensors.py")
 
 
 def _metrics(at):

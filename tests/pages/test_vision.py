@@ -14,7 +14,7 @@ K = "vision/"
 
 @pytest.fixture
 def vision():
-    return open_page("app_pages/vision.py")
+    return open_page("pages/vision.py")
 
 
 def _run(at):

@@ -16,7 +16,7 @@ K = "workflow/"
 
 @pytest.fixture
 def workflow():
-    return open_page("app_pages/workflow.py")
+    return open_page("pages/workflow.py")
 
 
 def _run(at):
@@ -157,7 +157,7 @@ def test_bad_files_leave_the_model_untouched(workflow, tmp_path, name, make, mes
 
 
 def test_learning_rate_ten_stops_with_a_message():
-    at = open_page("app_pages/workflow.py")
+    at = open_page("pages/workflow.py")
     at.selectbox(key=K + "loss").set_value("MSE").run()
     at.select_slider(key=K + "lr").set_value(10.0).run()
     at.segmented_control(key=K + "speed").set_value("max").run()

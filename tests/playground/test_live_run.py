@@ -6,10 +6,12 @@ import pytest
 from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment, structure_key
 from core.models import MLPConfig
 from core.objectives import set_learning_rate
-from playground import live_hub, live_run
 from playground.classification_view import classification_pictures
-from playground.live_run import SCHEDULER, LiveRun, RateMeter
-from playground.state import get_run, namespaced, reset_run
+from playground.live import hub as live_hub
+from playground.live import run as live_run
+from playground.live.run import LiveRun, RateMeter
+from playground.live.scheduler import SCHEDULER
+from playground.live.session import get_run, namespaced, reset_run
 from tests.helpers import wait_until
 
 

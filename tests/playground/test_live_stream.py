@@ -3,10 +3,10 @@ import json
 
 from core.classification import ClassificationConfig, build_experiment
 from core.engine import EpochRecord
-from playground import live_hub
 from playground.classification_view import classification_pictures
-from playground.live_run import LiveRun
-from playground.live_stream import MAX_RECORDS_PER_MESSAGE, ROUTE_PREFIX, ROUTES, _events, encode_records, frames
+from playground.live import hub as live_hub
+from playground.live.run import LiveRun
+from playground.live.stream import MAX_RECORDS_PER_MESSAGE, ROUTE_PREFIX, ROUTES, _events, encode_records, frames
 
 
 class FakeRequest:

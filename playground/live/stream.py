@@ -19,7 +19,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from core.engine import EpochRecord
-from playground import live_hub
+from playground.live import hub as live_hub
 
 ROUTE_PREFIX = "/_playground/live/"
 POLL_S = 0.02  # how often a stream looks for a new frame

@@ -3,13 +3,13 @@
 import streamlit as st
 
 from core.classification import build_experiment, structure_key
-from core.codegen import classification_script
-from playground import widgets
+from core.codegen_classification import classification_script
+from playground import classification_widgets as widgets
+from playground.classification_urlsync import restore_settings, save_settings
 from playground.classification_view import classification_pictures, closer_look, live_view_data
-from playground.live import live_view, transport_controls
+from playground.live.controls import live_view, transport_controls
+from playground.live.session import get_run
 from playground.sidebar import current_device, current_seed
-from playground.state import get_run
-from playground.urlsync import restore_settings, save_settings
 
 PAGE = "classification"
 

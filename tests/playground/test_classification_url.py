@@ -1,6 +1,6 @@
 from core.classification import ClassificationConfig, DataConfig, TrainConfig
 from core.models import MLPConfig
-from playground.urlstate import decode, encode
+from playground.classification_url import decode, encode
 
 
 def test_round_trip_of_every_setting():

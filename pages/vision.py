@@ -10,9 +10,9 @@ from core.data.images import ONLINE_SETS, ImageDataset, digits, shapes, torchvis
 from core.uploads import UploadError, decode_image, to_model_input
 from core.vision import VisionConfig, build_vision
 from playground.figures import png_data_uri
-from playground.live import live_view, transport_controls
+from playground.live.controls import live_view, transport_controls
+from playground.live.session import get_run, namespaced
 from playground.sidebar import current_device, current_seed
-from playground.state import get_run, namespaced
 from playground.vision_view import (
     channel_sheet,
     conv_sum_text,

@@ -1,34 +1,28 @@
-"""One learner's live training run: the experiment, its history, and a background trainer thread.
+"""One learner's live training run: the experiment, its history, its frames.
 
-While playing, the process's one trainer thread trains the run in short
-slices under its lock, taking every playing run in turn, and publishes frames
-(epoch, speed, pictures of the model) about 20 times a second; the browser
-receives them over a server-sent-events stream (playground.live_stream)
-without any Streamlit rerun. Nothing here calls Streamlit.
-
-Why one thread for everyone: tiny PyTorch ops release and retake the GIL
-every few microseconds, so two training threads in one process spend their
-time handing the GIL back and forth. Taking turns in one thread lets each of
-two learners keep most of their solo speed, and the duty cap leaves the
-interpreter free often enough for the server to answer clicks at once.
+While playing, the process's trainer thread (playground.live.scheduler) trains
+the run in short slices under its lock and publishes frames (epoch, speed,
+pictures of the model) at most 15 times a second; the browser receives them
+over a server-sent-events stream (playground.live.stream) without any
+Streamlit rerun. Nothing here calls Streamlit.
 """
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.engine import EpochRecord, Trainer, TrainingDiverged
+from playground.live.experiment import LiveExperiment
+from playground.live.scheduler import SCHEDULER
 
 SLICE_S = 0.02  # training time per slice, holding the lock; the script thread waits at most this long
 RUN_DUTY = 0.5  # share of wall time one run may train: TF Playground too paces itself (one step per frame)
-TOTAL_DUTY = 0.85  # share the trainer thread may be busy with all runs: the rest keeps the server responsive
 FRAME_INTERVAL_S = 1 / 15  # at most 15 frames a second reach the browser (redraws stay well above 8 a second)
 STALE_AFTER_S = 30.0  # no script run and no connected viewer for this long: the tab is gone, pause
 MAX_HISTORY = 20_000  # epoch records kept per run; beyond it every other record goes (curves draw ~2k points)
@@ -78,8 +72,8 @@ class Frame:
 class LiveRun:
     """A training run that a page plays, pauses, steps and draws."""
 
-    def __init__(self, experiment: Any, key: Hashable, pictures: PictureMaker | None = None) -> None:
-        self.experiment = experiment  # anything with a .trainer (core.engine.Trainer)
+    def __init__(self, experiment: LiveExperiment, key: Hashable, pictures: PictureMaker | None = None) -> None:
+        self.experiment = experiment  # the page's experiment: a Trainer and the settings that change live
         self.key = key  # the settings that built it; other settings mean a new run
         self.history: list[EpochRecord] = []
         self.history_version = 0  # bumped when the history is thinned, so streams resend it
@@ -236,72 +230,3 @@ class LiveRun:
         if self.speed is not None:  # no need to come back before the next epoch is owed
             self.next_turn = max(self.next_turn, started + min(1.0 / self.speed, FRAME_INTERVAL_S))
         return self.running
-
-
-class TrainerScheduler:
-    """One daemon thread that trains every playing run in turn: each at most RUN_DUTY, all at most TOTAL_DUTY."""
-
-    def __init__(self) -> None:
-        self._runs: list[LiveRun] = []
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._holds = 0  # script runs in progress: the trainer steps aside so clicks are answered at once
-
-    @contextlib.contextmanager
-    def hold(self) -> Iterator[None]:
-        """While a page's script runs, train nothing: a learner's click is answered before anyone's epochs."""
-        with self._lock:
-            self._holds += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._holds -= 1
-
-    def add(self, run: LiveRun) -> None:
-        """Train `run` until it stops playing."""
-        with self._lock:
-            if run not in self._runs:
-                self._runs.append(run)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._loop, daemon=True, name="playground-trainer")
-                self._thread.start()
-        self._wake.set()
-
-    def playing(self) -> int:
-        """How many runs are being trained."""
-        with self._lock:
-            return len(self._runs)
-
-    def _loop(self) -> None:
-        while True:
-            with self._lock:
-                runs = list(self._runs)
-            if not runs:
-                self._wake.wait(1.0)
-                self._wake.clear()
-                continue
-            if self._holds:
-                time.sleep(0.003)
-                continue
-            now = time.perf_counter()
-            due = [run for run in runs if run.next_turn <= now]
-            if not due:
-                time.sleep(max(min(run.next_turn for run in runs) - now, 0.001))
-                continue
-            run = min(due, key=lambda r: r.next_turn)  # the longest-waiting run goes first
-            started = time.perf_counter()
-            try:
-                keep = run.train_slice()
-            except Exception as error:  # a broken run must not stop everyone else's training
-                run.running, run.message, keep = False, f"Training stopped: {error}", False
-            if not keep:
-                with self._lock:
-                    if run in self._runs and not run.running:
-                        self._runs.remove(run)
-            busy = time.perf_counter() - started
-            time.sleep(max(busy * (1 - TOTAL_DUTY) / TOTAL_DUTY, 0.001))
-
-
-SCHEDULER = TrainerScheduler()

@@ -5,12 +5,12 @@ import streamlit as st
 from core.codegen_regression import regression_script
 from core.regression import build_regression, weight_and_bias
 from playground.checkpoint_ui import save_and_load
-from playground.live import live_view, transport_controls
-from playground.live_run import LiveRun
+from playground.live.controls import live_view, transport_controls
+from playground.live.run import LiveRun
+from playground.live.session import get_run, namespaced
 from playground.regression_view import regression_pictures, regression_view_data
 from playground.regression_widgets import regression_ui
 from playground.sidebar import current_device, current_seed
-from playground.state import get_run, namespaced
 
 PAGE = "workflow"
 GHOSTS = namespaced(PAGE, "ghosts")  # earlier runs' (weight, bias) paths, to compare optimizers on one landscape

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, MutableMapping
 from typing import Any
 
-from playground import live_hub
-from playground.live_run import LiveRun, PictureMaker
+from playground.live import hub as live_hub
+from playground.live.run import LiveRun, PictureMaker
 
 
 def namespaced(page: str, name: str) -> str:

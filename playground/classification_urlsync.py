@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.classification import ClassificationConfig
+from playground.classification_url import decode, encode
+from playground.classification_widgets import classification_widget_values, fill_missing
 from playground.sidebar import SEED_KEY
-from playground.urlstate import decode, encode
-from playground.widgets import classification_widget_values, fill_missing
 
 
 def restore_settings(page: str, seed: int) -> None:

@@ -1,8 +1,8 @@
 """Live training on every page: Play / Pause / Step / Reset, and the live view that streams frames.
 
-Play starts the run's background trainer (playground.live_run); the live view
+Play starts the run's background trainer (playground.live.run); the live view
 is a small component that listens to the run's frame stream
-(playground.live_stream) and redraws itself, so no Streamlit rerun happens
+(playground.live.stream) and redraws itself, so no Streamlit rerun happens
 while a model trains and the controls stay responsive.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 import streamlit as st
 import streamlit.components.v2 as components
 
-from playground.live_run import LiveRun
-from playground.live_stream import ROUTE_PREFIX
-from playground.state import namespaced, reset_run
+from playground.live.run import LiveRun
+from playground.live.session import namespaced, reset_run
+from playground.live.stream import ROUTE_PREFIX
 
 _ASSETS = Path(__file__).parent / "components"
 _LIVE_VIEW = components.component(

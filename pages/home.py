@@ -15,7 +15,7 @@ st.markdown(
 st.subheader("Topics")
 for topic in TOPICS:
     with st.container(border=True):
-        st.page_link(topic.path, label=topic.title, icon=topic.icon)
+        st.page_link(str(topic.file), label=topic.title, icon=topic.icon)
         st.caption(topic.summary)
 
 st.subheader("This machine")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import weakref
 
-from playground.live_run import LiveRun
+from playground.live.run import LiveRun
 
 _RUNS: weakref.WeakValueDictionary[str, LiveRun] = weakref.WeakValueDictionary()
 

@@ -1,0 +1,30 @@
+"""The app's layout on a brand-new server: a deep link as the very first request, and nothing fetched offline."""
+
+import pytest
+
+from devtools.browser import app_server, browser_page, wait_for_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_deep_link_as_a_fresh_servers_first_request_gets_the_navigation_and_the_layout(app_url):
+    with app_server() as fresh, browser_page(1440, 900) as page:  # its own server: no request has reached it yet
+        errors: list[str] = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        failed: list[str] = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        missing: list[str] = []
+        page.on("response", lambda response: missing.append(response.url) if response.status >= 400 else None)
+        page.goto(fresh + "/classification")
+        wait_for_idle(page)
+        page.get_by_role("heading", name="Classification playground").wait_for()
+        navigation = page.locator("[data-testid='stSidebarNav']")
+        assert navigation.get_by_role("link", name="Home").is_visible()
+        assert navigation.get_by_role("link", name="Tensors").is_visible()
+        assert page.get_by_text("Seed").first.is_visible()  # the shared sidebar ran
+        icon = page.locator("link[rel~='icon']").first.get_attribute("href") or ""
+        assert not icon.startswith("http") or icon.startswith(fresh), icon  # the icon is served by the app
+        assert not [url for url in failed if not url.startswith(fresh)], failed  # nothing was fetched elsewhere
+        # The frontend probes /classification/_stcore/... for a base path before it finds the server's root.
+        assert all("/classification/_stcore/" in url for url in missing), missing
+        assert not [text for text in errors if not text.startswith("Failed to load resource")], errors
