@@ -106,6 +106,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+torch.set_num_threads(1)  # as the playground trains: the same thread count rounds the same way, so the numbers match
+
 SEED = {config.seed}
 BATCH_SIZE = {config.train.batch_size or 0}  # 0 means full batch
 PLANE_LIMIT = {toy2d.PLANE_LIMIT!r}

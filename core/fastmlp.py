@@ -135,14 +135,17 @@ class FusedStep:
             return grads
 
     def _loss_gradient(self, logits: Tensor, target: Tensor) -> Tensor:
-        scale = 1.0 / logits.shape[0]
-        if self.kind == "bce":
-            return (torch.sigmoid(logits) - target).mul_(scale)
-        if self.kind == "ce":
-            return (torch.softmax(logits, dim=1) - target).mul_(scale)
-        if self.kind == "mse1":
+        """d(mean loss)/d(logits), rounded exactly as autograd's backward kernels round it."""
+        count = logits.shape[0]
+        if self.kind == "bce":  # binary_cross_entropy_with_logits_backward divides by N (not a multiply by 1/N)
+            return (torch.sigmoid(logits) - target).div_(count)
+        if self.kind == "ce":  # nll_loss's backward (-1/N at the label), then log_softmax's backward
+            return aten._log_softmax_backward_data(
+                target.neg().div_(count), torch.log_softmax(logits, dim=1), 1, logits.dtype
+            )
+        if self.kind == "mse1":  # mse_loss's backward scales by 2/N, then sigmoid's backward
             p = torch.sigmoid(logits)
-            return aten.sigmoid_backward((p - target).mul_(2 * scale), p)
+            return aten.sigmoid_backward((p - target).mul_(2.0 / count), p)
         p = torch.softmax(logits, dim=1)
         g = (p - target).mul_(2.0 / p.numel())
         return aten._softmax_backward_data(g, p, 1, p.dtype)
@@ -151,9 +154,10 @@ class FusedStep:
         penalty = self.penalty
         if penalty is None or penalty.kind == "none" or penalty.rate == 0.0:
             return grad_w
-        if penalty.kind == "L1":
+        if penalty.kind == "L1":  # rate * sign(w) is exact, so one fused add rounds as autograd's sum does
             return grad_w.add_(torch.sign(weight), alpha=penalty.rate)
-        return grad_w.add_(weight, alpha=2 * penalty.rate)
+        # d(rate * (w*w).sum()) reaches autograd as rate*w twice (w*w has w on both sides), summed, then added
+        return grad_w.add_(weight.mul(penalty.rate).mul_(2))
 
     def __call__(self, X: Tensor, target: Tensor, optimizer: torch.optim.Optimizer) -> None:
         """One step on a batch: hand-written gradients, then SGD's multi-tensor update or the optimizer's step()."""

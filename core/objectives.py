@@ -31,9 +31,16 @@ class ProbabilityMSE(nn.Module):
 
 
 LOSSES: dict[str, str] = {
-    "auto": "BCEWithLogits for 2 classes, CrossEntropy for more",
+    "auto": "the course's: BCEWithLogits for 2 classes, CrossEntropy for more",
     "mse": "MSE on probabilities (to compare)",
 }
+
+
+def loss_title(name: str, n_classes: int) -> str:
+    """A short name of the loss that `name` means for this many classes (what a selectbox shows)."""
+    if name == "auto":
+        return "BCEWithLogitsLoss" if n_classes == 2 else "CrossEntropyLoss"
+    return "MSE on probabilities"
 
 REGULARIZATIONS: tuple[str, ...] = ("none", "L1", "L2")
 REGULARIZATION_RATES: tuple[float, ...] = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # TF's

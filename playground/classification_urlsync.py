@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.classification import ClassificationConfig
-from playground.classification_url import decode, encode
-from playground.classification_widgets import classification_widget_values, fill_missing
+from playground.classification_settings import decode, encode, widget_values
+from playground.classification_widgets import fill_missing
 from playground.sidebar import SEED_KEY
 
 
@@ -21,11 +21,11 @@ def restore_settings(page: str, seed: int) -> None:
         for notice in notices:
             st.info(notice)
         st.session_state[saved_key] = config
-        fill_missing(st.session_state, classification_widget_values(config), overwrite=True)
+        fill_missing(st.session_state, widget_values(config), overwrite=True)
         if config.seed != seed:
             st.session_state[SEED_KEY] = config.seed
     else:
-        fill_missing(st.session_state, classification_widget_values(st.session_state[saved_key]))
+        fill_missing(st.session_state, widget_values(st.session_state[saved_key]))
 
 
 def save_settings(page: str, config: ClassificationConfig) -> None:

@@ -1,4 +1,7 @@
-"""Controls: *_ui() functions draw widgets and return a frozen config dataclass."""
+"""The classification page's controls: *_ui() functions draw widgets and return frozen configs.
+
+Ranges and options come from playground.classification_settings (one table for widgets and URL).
+"""
 
 from __future__ import annotations
 
@@ -8,41 +11,15 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from core.classification import BATCH_CHOICES, POINT_CHOICES, ClassificationConfig, DataConfig, TrainConfig
+from core.classification import ClassificationConfig, DataConfig, TrainConfig
 from core.data.toy2d import DATASETS
 from core.features import FEATURES
-from core.models import ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_NEURONS, MLPConfig
-from core.objectives import LEARNING_RATES, LOSSES, OPTIMIZERS, REGULARIZATION_RATES, REGULARIZATIONS
+from core.models import MLPConfig
+from core.objectives import LOSSES, loss_title
+from playground.classification_settings import K, domain
 
-K = "classification/"  # widget-key prefix of the classification page
 REGEN_KEY = K + "regen"  # not a widget: the Regenerate counter
 DATASET_NOISE = {"circles": 3}  # noise a data set brings along when picked (the course's make_circles)
-
-
-def classification_widget_values(config: ClassificationConfig) -> dict[str, Any]:
-    """The widget-key -> value mapping that shows `config` in the controls."""
-    values: dict[str, Any] = {
-        K + "dataset": config.data.dataset,
-        K + "classes": config.data.n_classes,
-        K + "noise": config.data.noise,
-        K + "train": config.data.train_percent,
-        K + "points": config.data.n_samples,
-        K + "batch": config.train.batch_size,
-        K + "layers": len(config.model.hidden),
-        K + "activation": config.model.activation,
-        K + "lr": config.train.learning_rate,
-        K + "optimizer": config.train.optimizer,
-        K + "momentum": config.train.momentum,
-        K + "reg": config.train.regularization,
-        K + "reg_rate": config.train.regularization_rate,
-        K + "loss": config.train.loss,
-        REGEN_KEY: config.data.version,
-    }
-    for name in FEATURES:
-        values[f"{K}feature/{name}"] = name in config.features
-    for i in range(MAX_HIDDEN_LAYERS):
-        values[f"{K}neurons/{i}"] = config.model.hidden[i] if i < len(config.model.hidden) else 2
-    return values
 
 
 def fill_missing(state: MutableMapping[str, Any], values: dict[str, Any], *, overwrite: bool = False) -> None:
@@ -76,21 +53,26 @@ def data_ui(box: DeltaGenerator) -> tuple[DataConfig, int]:
     # Undrawn widgets lose their keys; fill_missing put the saved class count back before this run.
     classes = int(st.session_state.get(K + "classes", 3))
     if DATASETS[dataset].multiclass:
-        classes = box.slider("Classes", 2, 8, key=K + "classes")
-    train = box.slider("Ratio of training to test data (%)", 10, 90, step=5, key=K + "train")
+        classes = box.slider("Classes", domain("classes").low, domain("classes").high, key=K + "classes")
+    split = domain("train")
+    train = box.slider("Ratio of training to test data (%)", split.low, split.high, step=split.step, key=K + "train")
     noise = box.slider(
-        "Noise", 0, 50, key=K + "noise", help="In % of TF Playground's scale; the course's circles use 3."
+        "Noise",
+        domain("noise").low,
+        domain("noise").high,
+        key=K + "noise",
+        help="In % of TF Playground's scale; the course's circles use 3.",
     )
     batch = box.select_slider(
         "Batch size",
-        BATCH_CHOICES,
+        domain("batch").options,
         key=K + "batch",
         format_func=lambda b: "full" if b == 0 else str(b),
         help="Points per gradient step; 'full' uses the whole training set each step.",
     )
     points = box.select_slider(
         "Points",
-        POINT_CHOICES,
+        domain("points").options,
         key=K + "points",
         format_func=lambda n: f"default ({DATASETS[dataset].default_samples})" if n == 0 else str(n),
     )
@@ -121,10 +103,11 @@ def features_ui(box: DeltaGenerator) -> tuple[str, ...]:
 def hidden_layers_ui(box: DeltaGenerator) -> tuple[int, ...]:
     """Number of hidden layers and neurons per layer (each layer its own control)."""
     box.markdown("#### Hidden layers")
+    sizes = domain("hidden")
     layers = box.slider(
         "Hidden layers",
         0,
-        MAX_HIDDEN_LAYERS,
+        sizes.max_layers,
         key=K + "layers",
         help="0 hidden layers is logistic regression: a straight boundary.",
     )
@@ -135,42 +118,53 @@ def hidden_layers_ui(box: DeltaGenerator) -> tuple[int, ...]:
             hidden.append(
                 int(
                     columns[i % len(columns)].number_input(
-                        f"Layer {i + 1}", 1, MAX_NEURONS, step=1, key=f"{K}neurons/{i}"
+                        f"Layer {i + 1}", 1, sizes.max_units, step=1, key=f"{K}neurons/{i}"
                     )
                 )
             )
     return tuple(hidden)
 
 
-def training_ui(columns: list[DeltaGenerator], loss_box: DeltaGenerator, batch_size: int) -> tuple[TrainConfig, str]:
+def training_ui(
+    columns: list[DeltaGenerator], loss_box: DeltaGenerator, batch_size: int, n_classes: int
+) -> tuple[TrainConfig, str]:
     """Learning rate, activation, regularization and optimizer in the top bar; the loss in `loss_box`.
 
     Returns:
         The training config and the chosen activation (drawn here, used by the model).
     """
-    lr = columns[0].select_slider("Learning rate", LEARNING_RATES, key=K + "lr", format_func=lambda v: f"{v:g}")
-    activation = columns[1].selectbox("Activation", list(ACTIVATIONS), key=K + "activation")
-    reg = columns[2].selectbox("Regularization", REGULARIZATIONS, key=K + "reg")
+    lr = columns[0].select_slider(
+        "Learning rate", domain("lr").options, key=K + "lr", format_func=lambda v: f"{v:g}"
+    )
+    activation = columns[1].selectbox("Activation", domain("activation").options, key=K + "activation")
+    reg = columns[2].selectbox("Regularization", domain("reg").options, key=K + "reg")
     reg_rate = columns[3].select_slider(
         "Regularization rate",
-        REGULARIZATION_RATES,
+        domain("reg_rate").options,
         key=K + "reg_rate",
         format_func=lambda v: f"{v:g}",
         disabled=reg == "none",
     )
-    optimizer = columns[4].selectbox("Optimizer", OPTIMIZERS, key=K + "optimizer")
+    optimizer = columns[4].selectbox("Optimizer", domain("optimizer").options, key=K + "optimizer")
+    momentum_range = domain("momentum")
     momentum = columns[5].slider(
         "Momentum",
-        0.0,
-        0.99,
-        step=0.01,
+        momentum_range.low,
+        momentum_range.high,
+        step=momentum_range.step,
         key=K + "momentum",
         disabled=optimizer != "SGD",
         help="SGD only: a running average of past gradients. Adam has its own.",
     )
     if optimizer != "SGD":
         momentum = 0.0
-    loss = loss_box.selectbox("Loss", list(LOSSES), key=K + "loss", format_func=lambda k: LOSSES[k])
+    loss = loss_box.selectbox(
+        "Loss",
+        list(LOSSES),
+        key=K + "loss",
+        format_func=lambda name: loss_title(name, n_classes),
+        help="; ".join(f"{loss_title(name, n_classes)}: {text}" for name, text in LOSSES.items()),
+    )
     train = TrainConfig(
         loss=loss,
         optimizer=optimizer,
@@ -195,7 +189,7 @@ def classification_ui(top: list[DeltaGenerator], side: DeltaGenerator, seed: int
     features = features_ui(side)
     hidden = hidden_layers_ui(side)
     side.markdown("#### Loss")
-    train, activation = training_ui(top, side, batch)
+    train, activation = training_ui(top, side, batch, data.classes)
     return ClassificationConfig(
         data=data, features=features, model=MLPConfig(hidden=hidden, activation=activation), train=train, seed=seed
     )

@@ -67,6 +67,11 @@ class TrainerScheduler:
         with self._lock:
             return len(self._runs)
 
+    def is_training(self, run: Schedulable) -> bool:
+        """Whether `run` is still on the trainer's list (it leaves after its first turn once paused)."""
+        with self._lock:
+            return run in self._runs
+
     def _loop(self) -> None:
         while True:
             with self._lock:

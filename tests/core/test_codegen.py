@@ -92,3 +92,25 @@ def test_script_shows_the_five_numbered_steps_and_settings():
     assert "nn.CrossEntropyLoss()" in source and "torch.optim.Adam" in source and "nn.ReLU()" in source
     assert "SEED = 7" in source
     compile(source, "script.py", "exec")
+
+
+def test_the_script_prints_the_pages_numbers_at_a_long_horizon_on_a_chaotic_setting(tmp_path):
+    # Momentum 0.9 amplifies any rounding difference; 500 epochs printed to 6 decimals must all agree.
+    config = ClassificationConfig(
+        data=DataConfig(dataset="xor", noise=35),
+        model=MLPConfig((5, 5), "tanh"),
+        train=TrainConfig(learning_rate=0.1, momentum=0.9, batch_size=10),
+        seed=5,
+    )
+    script = tmp_path / "script.py"
+    script.write_text(classification_script(config, epochs=500))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    printed = [LINE.match(line).groups() for line in done.stdout.splitlines() if LINE.match(line)]
+    assert len(printed) == 500
+    trainer = build_experiment(config).trainer
+    for epoch, train_loss, train_acc, test_loss, test_acc in printed:
+        record = trainer.run_epoch()
+        page = [f"{record.train_loss:.6f}", f"{record.train_acc:.4f}", f"{record.test_loss:.6f}"]
+        assert [train_loss, train_acc, test_loss] == page, f"epoch {epoch}"
+        assert test_acc == f"{record.test_acc:.4f}", f"epoch {epoch}"

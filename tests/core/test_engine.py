@@ -31,7 +31,8 @@ def test_fit_yields_one_record_per_epoch():
     t = experiment.trainer
     records = list(fit(t.model, t.loss_fn, t.optimizer, (t.X_train, t.y_train), t.test, epochs=3, batch_size=10))
     assert len(records) == 3 and all(isinstance(r, EpochRecord) for r in records)
-    assert all(r.seconds >= 0 for r in records)
+    assert [r.epoch for r in records] == [1, 2, 3] and all(r.seconds > 0 for r in records)
+    assert records[-1].train_loss < records[0].train_loss  # it trained
 
 
 def test_same_seed_same_losses():

@@ -147,3 +147,53 @@ def test_divergence_restores_adam_state_exactly():
         assert torch.equal(p.detach(), saved)
         for key, value in state.items():
             assert torch.equal(trainer.optimizer.state[p][key], value)
+
+
+EXACT_CONFIGS = {
+    "xor-chaotic-momentum": ClassificationConfig(
+        data=DataConfig(dataset="xor", noise=35),
+        model=MLPConfig((5, 5), "tanh"),
+        train=TrainConfig(learning_rate=0.1, momentum=0.9, batch_size=10),
+        seed=5,
+    ),
+    "spiral-l1": ClassificationConfig(
+        data=DataConfig(dataset="spiral", noise=10),
+        train=TrainConfig(regularization="L1", regularization_rate=0.003, momentum=0.9, learning_rate=0.1),
+    ),
+    "spiral-l2": ClassificationConfig(
+        data=DataConfig(dataset="spiral", noise=10),
+        train=TrainConfig(regularization="L2", regularization_rate=0.003, momentum=0.5, learning_rate=0.1),
+    ),
+    "blobs-ce-adam": ClassificationConfig(
+        data=DataConfig(dataset="blobs", n_classes=4, noise=20),
+        model=MLPConfig((6, 3), "relu"),
+        train=TrainConfig(optimizer="Adam", learning_rate=0.01),
+    ),
+    "multi-spiral-mse-gelu": ClassificationConfig(
+        data=DataConfig(dataset="multi_spiral"),
+        model=MLPConfig((8, 8), "gelu"),
+        train=TrainConfig(loss="mse", learning_rate=0.3, momentum=0.9, batch_size=7),
+    ),
+    "xor-sigmoid-mse": ClassificationConfig(
+        data=DataConfig(dataset="xor", noise=35),
+        model=MLPConfig((5, 5), "sigmoid"),
+        train=TrainConfig(loss="mse", learning_rate=1.0, momentum=0.9),
+    ),
+    "circle-leaky-batch-1": ClassificationConfig(
+        data=DataConfig(dataset="circle", noise=35),
+        model=MLPConfig((8, 8, 8), "leaky relu"),
+        train=TrainConfig(learning_rate=0.03, momentum=0.9, batch_size=1),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(EXACT_CONFIGS))
+def test_the_fast_step_rounds_exactly_as_the_five_step_loop_run_after_run(name):
+    fast = build_experiment(EXACT_CONFIGS[name]).trainer
+    plain = build_experiment(EXACT_CONFIGS[name]).trainer
+    plain.fused = None  # the course's loop: forward, loss, zero_grad, backward, step
+    assert fast.fused is not None
+    for _ in range(60):
+        assert fast.run_epoch().train_loss == plain.run_epoch().train_loss  # bit for bit, epoch after epoch
+    for a, b in zip(fast.model.parameters(), plain.model.parameters(), strict=True):
+        assert torch.equal(a, b)

@@ -1,10 +1,9 @@
 """Train TinyVGG a few steps and open the layer views, in the real browser."""
 
-import time
-
 import pytest
 
 from devtools.browser import wait_for_idle
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -16,11 +15,8 @@ def test_train_a_few_steps_then_look_inside(page, app_url, screenshots):
     page.locator("button").filter(has_text="Step").first.click()
     wait_for_idle(page)
     page.locator("button").filter(has_text="Play").first.click()
-    deadline = time.monotonic() + 60
     epoch = page.locator("[data-testid='live-epoch']").first
-    while time.monotonic() < deadline and int(epoch.inner_text().replace(",", "") or 0) < 3:
-        time.sleep(0.3)
-    assert int(epoch.inner_text()) >= 3
+    assert wait_until(lambda: int(epoch.inner_text().replace(",", "") or 0) >= 3, timeout_s=90)
     assert page.locator(".pg-layers img").count() == 1  # the live sheet of test images and guesses
     page.locator("button").filter(has_text="Pause").first.click()
     page.locator("button").filter(has_text="Play").first.wait_for(timeout=30000)

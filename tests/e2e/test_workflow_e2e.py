@@ -1,10 +1,9 @@
 """Train, save and load the model again, in the real browser."""
 
-import time
-
 import pytest
 
 from devtools.browser import wait_for_idle
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -17,10 +16,7 @@ def test_train_save_then_load_gives_the_same_predictions(page, app_url, screensh
     page.goto(app_url + "/workflow")
     wait_for_idle(page)
     page.locator("button").filter(has_text="Play").first.click()
-    deadline = time.monotonic() + 30
-    while _epoch(page) < 40 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _epoch(page) >= 40
+    assert wait_until(lambda: _epoch(page) >= 40, timeout_s=60)
     page.locator("button").filter(has_text="Pause").first.click()
     page.locator("button").filter(has_text="Play").first.wait_for(timeout=30000)
     wait_for_idle(page)

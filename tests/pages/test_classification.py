@@ -1,7 +1,6 @@
 """The classification page under AppTest (the live view's frames are tested in tests/playground and e2e)."""
 
-import time
-
+from playground.live.scheduler import SCHEDULER
 from tests.helpers import live_view_data, wait_until
 from tests.pages.conftest import ROOT, open_page
 
@@ -38,11 +37,10 @@ def test_play_trains_in_the_background_the_loss_falls_and_pause_stops(classifica
     at.run()
     at.button(key=K + "pause").click().run()
     assert not run.running
-    time.sleep(0.1)
-    stopped = run.epoch
-    time.sleep(0.3)
+    stopped = run.epoch  # the Pause callback returned: no slice trains any more
+    assert wait_until(lambda: not SCHEDULER.is_training(run))
     assert run.epoch == stopped
-    assert at.button(key=K + "play")  # the button says Play again
+    assert at.button(key=K + "play").label == "Play"  # the button says Play again
 
 
 def test_step_trains_one_epoch_and_reset_starts_again(classification):
@@ -129,7 +127,7 @@ def test_learning_rate_ten_stops_with_a_message_and_keeps_history():
     at.run()
     assert any("Lower the learning rate" in w.value for w in at.warning)
     assert run.history[: len(history)] == history
-    assert at.button(key=K + "play") and not at.exception
+    assert at.button(key=K + "play").label == "Play" and not at.exception
 
 
 def test_link_settings_are_applied_and_garbage_gets_a_notice():

@@ -1,5 +1,4 @@
 import math
-import time
 
 import pytest
 
@@ -61,9 +60,8 @@ def test_play_trains_in_the_background_and_pause_stops_it():
     assert wait_until(lambda: run.frame.seq > first_seq + 1 and run.frame.epoch > 0)
     assert run.frame.running and "boundary" in run.frame.pictures
     run.pause()
-    time.sleep(0.1)  # the slice in progress finishes
-    stopped = run.epoch
-    time.sleep(0.3)
+    stopped = run.epoch  # pause() returns only once no slice is training (it takes the run's lock)
+    assert wait_until(lambda: not SCHEDULER.is_training(run))
     assert run.epoch == stopped and not run.frame.running
     assert [r.epoch for r in run.history] == list(range(1, stopped + 1))
 
@@ -75,7 +73,7 @@ def test_two_runs_play_at_once_and_both_progress():
     assert wait_until(lambda: all(run.epoch >= 5 for run in runs))
     for run in runs:
         run.pause()
-    assert wait_until(lambda: SCHEDULER.playing() == 0 or all(not r.running for r in runs))
+    assert wait_until(lambda: not any(SCHEDULER.is_training(run) for run in runs))
 
 
 def test_a_run_nobody_looks_at_pauses_itself(monkeypatch):
@@ -138,10 +136,12 @@ def test_long_histories_are_thinned_and_streams_are_told(monkeypatch):
 
 def test_no_epoch_is_trained_after_pause_returns():
     run = LiveRun(build_experiment(_config()), key=None)
-    for _ in range(20):  # pause at many moments of the trainer's slice
+    for attempt in range(20):  # pause at many moments of the trainer's slice
         run.play()
-        time.sleep(0.013)
+        if attempt % 2:  # every other pause waits for the trainer to be mid-epoch
+            started = run.trainer.samples_seen
+            assert wait_until(lambda started=started: run.trainer.samples_seen > started, timeout_s=20)
         run.pause()
         stopped = run.epoch
-        time.sleep(0.05)
+        assert wait_until(lambda: not SCHEDULER.is_training(run))
         assert run.epoch == stopped

@@ -1,6 +1,6 @@
 from core.classification import ClassificationConfig, DataConfig, TrainConfig
 from core.models import MLPConfig
-from playground.classification_url import decode, encode
+from playground.classification_settings import SETTINGS, decode, encode, widget_values
 
 
 def test_round_trip_of_every_setting():
@@ -50,3 +50,23 @@ def test_unknown_parameters_are_left_alone_and_good_ones_apply():
 def test_list_values_use_the_last_one_and_features_are_canonical():
     config, _ = decode({"features": ["x1", "x2,x1"], "noise": ["5", "10"]})
     assert config.features == ("x1", "x2") and config.data.noise == 10
+
+
+def test_every_setting_is_in_the_url_and_every_widget_value_comes_from_the_table():
+    config = ClassificationConfig()
+    assert set(encode(config)) == set(SETTINGS)
+    values = widget_values(config)
+    for setting in SETTINGS.values():
+        if setting.widget is not None:
+            assert values["classification/" + setting.widget] == setting.get(config)
+    assert values["classification/layers"] == len(config.model.hidden)
+
+
+def test_the_extremes_of_every_range_round_trip():
+    config = ClassificationConfig(
+        data=DataConfig(dataset="multi_spiral", noise=50, train_percent=90, n_classes=8, n_samples=2000),
+        model=MLPConfig((8, 8, 8, 8, 8, 8), "linear"),
+        train=TrainConfig("auto", "SGD", 10.0, 0.99, "L2", 10.0, 0),
+        seed=2**31 - 1,
+    )
+    assert decode(encode(config)) == (config, [])
