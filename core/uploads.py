@@ -15,8 +15,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from torch import Tensor
 
 ALLOWED_FORMATS: frozenset[str] = frozenset({"PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF"})
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # .streamlit/config.toml's maxUploadSize, checked again here
+MB = 1_000_000  # sizes shown to a learner are in MB (10^6 bytes)
+MAX_UPLOAD_BYTES = 10 * MB  # .streamlit/config.toml's maxUploadSize, checked again here
 MAX_PIXELS = 25_000_000  # e.g. 5000 x 5000; a "pixel bomb" declares far more and is refused before decoding
+MAX_SIDE = 16_384  # longer sides cannot be shown by a browser (nor encoded for st.image); refused
+WORKING_SIDE = 2_048  # larger images are shrunk to this before any mode conversion (no full-size float copies)
 
 
 class UploadError(ValueError):
@@ -43,18 +46,14 @@ def _to_rgb(image: Image.Image, notes: list[str]) -> Image.Image:
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         notes.append("transparent parts put on white")
         return Image.alpha_composite(background, rgba).convert("RGB")
-    if mode in ("I;16", "I;16B", "I;16L", "I"):
-        values = np.asarray(image, dtype=np.float64)
-        low, high = values.min(), values.max()
-        scaled = (values - low) / (high - low) * 255 if high > low else np.zeros_like(values)
-        notes.append(f"{mode} (high bit depth) scaled to 8 bits")
-        return Image.fromarray(scaled.astype(np.uint8), "L").convert("RGB")
-    if mode == "F":
-        values = np.asarray(image, dtype=np.float64)
-        low, high = np.nanmin(values), np.nanmax(values)
-        scaled = (values - low) / (high - low) * 255 if high > low else np.zeros_like(values)
-        notes.append("floating-point image scaled to 8 bits")
-        return Image.fromarray(np.nan_to_num(scaled).astype(np.uint8), "L").convert("RGB")
+    if mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # float32 working copy of an image already shrunk
+        values = np.asarray(image, dtype=np.float32)
+        finite = values[np.isfinite(values)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+        scaled = (np.nan_to_num(values, nan=low, posinf=high, neginf=low) - low) * (255 / (high - low or 1.0))
+        kind = "floating-point image" if mode == "F" else f"{mode} (high bit depth)"
+        notes.append(f"{kind} scaled to 8 bits")
+        return Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8), "L").convert("RGB")
     if mode == "CMYK":
         notes.append("CMYK converted to RGB")
     elif mode == "1":
@@ -62,6 +61,17 @@ def _to_rgb(image: Image.Image, notes: list[str]) -> Image.Image:
     elif mode not in ("L", "P", "YCbCr", "LAB", "HSV"):
         notes.append(f"{mode} converted to RGB")
     return image.convert("RGB")
+
+
+def _shrunk(image: Image.Image, notes: list[str]) -> Image.Image:
+    """At most WORKING_SIDE on the longer side, shrunk in the image's own mode (before any float copy)."""
+    if max(image.size) <= WORKING_SIDE:
+        return image
+    scale = WORKING_SIDE / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    resample = Image.NEAREST if image.mode.startswith("I;16") or image.mode in ("1", "P") else Image.BILINEAR
+    notes.append(f"shrunk from {image.width:,} × {image.height:,} to {size[0]:,} × {size[1]:,}")
+    return image.resize(size, resample)
 
 
 def decode_image(data: bytes, max_pixels: int = MAX_PIXELS) -> DecodedImage:
@@ -74,7 +84,7 @@ def decode_image(data: bytes, max_pixels: int = MAX_PIXELS) -> DecodedImage:
         raise UploadError("The file is empty. Choose an image file (PNG, JPEG, GIF, BMP, WEBP or TIFF).")
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(
-            f"The file is {len(data) / 1e6:.1f} MB; images up to {MAX_UPLOAD_BYTES / 1e6:.0f} MB are accepted."
+            f"The file is {len(data) / MB:.1f} MB; images up to {MAX_UPLOAD_BYTES // MB} MB are accepted."
         )
     try:
         with warnings.catch_warnings():
@@ -90,6 +100,11 @@ def decode_image(data: bytes, max_pixels: int = MAX_PIXELS) -> DecodedImage:
                     f"The image says it is {width:,} × {height:,} pixels — too many to open safely "
                     f"(limit {max_pixels:,}). Resize it first."
                 )
+            if max(width, height) > MAX_SIDE:
+                raise UploadError(
+                    f"The image is {width:,} × {height:,} pixels; each side may be at most {MAX_SIDE:,} "
+                    "(a browser cannot show more). Crop or resize it first."
+                )
             notes: list[str] = []
             if getattr(image, "n_frames", 1) > 1:
                 image.seek(0)
@@ -99,7 +114,7 @@ def decode_image(data: bytes, max_pixels: int = MAX_PIXELS) -> DecodedImage:
             upright = ImageOps.exif_transpose(image) or image
             if orientation not in (1, None):
                 notes.append("rotated upright from its EXIF orientation")
-            rgb = _to_rgb(upright, notes)
+            rgb = _to_rgb(_shrunk(upright, notes), notes)
     except UploadError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:

@@ -7,15 +7,9 @@ from collections.abc import Callable
 import streamlit as st
 import torch
 
-from core.checkpoints import (
-    MAX_CHECKPOINT_BYTES,
-    CheckpointError,
-    LoadedModel,
-    load_into_copy,
-    same_predictions,
-    to_bytes,
-)
+from core.checkpoints import MAX_CHECKPOINT_BYTES, MB, LoadedModel, load_into_copy, same_predictions, to_bytes
 from playground.live.run import LiveRun
+from playground.upload_ui import file_upload, parsed_once
 
 
 def save_and_load(page: str, run: LiveRun, X_check: torch.Tensor, on_swap: Callable[[], None] | None = None) -> None:
@@ -63,19 +57,21 @@ def save_and_load(page: str, run: LiveRun, X_check: torch.Tensor, on_swap: Calla
             "Loaded with `torch.load(..., weights_only=True)` (or safetensors) into a fresh copy; "
             "it replaces your model only after a strict load succeeds."
         )
-        upload = st.file_uploader(
+        upload = file_upload(
             "A .pt or .safetensors state_dict",
-            type=["pt", "pth", "safetensors"],
-            key=page + "upload",
-            max_upload_size=max(1, MAX_CHECKPOINT_BYTES // (1024 * 1024)),
+            page + "upload",
+            ["pt", "pth", "safetensors"],
+            max_upload_size=MAX_CHECKPOINT_BYTES // MB,
         )
         if upload is None:
             return
-        try:
-            with run.lock:
-                loaded = load_into_copy(run.trainer.model, upload.getvalue(), upload.name)
-        except CheckpointError as error:
-            st.error(str(error))
+        with run.lock:
+            model = run.trainer.model
+            loaded = parsed_once(
+                page + "upload", upload, lambda data, name: load_into_copy(model, data, name), (run.key, id(model))
+            )
+        if isinstance(loaded, ValueError):
+            st.error(str(loaded))
             st.caption("Your current model is unchanged.")
             return
         _show_loaded(page, run, loaded, X_check, on_swap)
@@ -96,11 +92,24 @@ def _show_loaded(
             f"The loaded model predicts differently from your current one (largest difference "
             f"{difference:.4g}): it holds other weights."
         )
-    if st.button("Use the loaded weights", key=page + "swap", type="primary"):
-        run.pause()
-        with run.lock:
-            run.trainer.model.load_state_dict(loaded.model.state_dict(), strict=True)
-            if on_swap is not None:
-                on_swap()
-        run.publish()
-        st.toast("The loaded weights are now your model's.")
+    st.button(
+        "Use the loaded weights",
+        key=page + "swap",
+        type="primary",
+        on_click=_swap_in,
+        args=(run, loaded, on_swap),
+        disabled=equal,
+        help="Your model takes the file's weights; its history stays" if not equal else "They are already the same",
+    )
+
+
+def _swap_in(run: LiveRun, loaded: LoadedModel, on_swap: Callable[[], None] | None) -> None:
+    """Replace the run's weights with the loaded ones (before the rerun, so the page shows the result)."""
+    run.pause()
+    with run.lock:
+        run.trainer.model.load_state_dict(loaded.model.state_dict(), strict=True)
+        run.trainer.restart_after_divergence()
+        if on_swap is not None:
+            on_swap()
+    run.publish()
+    st.toast("The loaded weights are now your model's.")

@@ -18,7 +18,7 @@ from pathlib import Path
 Progress = Callable[[float, str], None]  # (fraction done 0..1, what is happening)
 DEFAULT_ROOT = Path(os.environ.get("PLAYGROUND_DATA", Path.home() / ".cache" / "pytorch-playground"))
 CHUNK = 64 * 1024
-MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024  # the largest MNIST-family file is about 26 MB
+MAX_DOWNLOAD_BYTES = 100_000_000  # the largest MNIST-family file is about 26 MB
 
 
 class DownloadError(RuntimeError):

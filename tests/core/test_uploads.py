@@ -92,3 +92,25 @@ def test_model_input_is_grey_inverted_and_fitted():
     assert tensor.shape == (1, 28, 28) and tensor.min() >= 0 and tensor.max() <= 1
     assert tensor[0, 14, 14] > 0.9 and tensor[0, 2, 2] < 0.1  # ink bright, background dark
     assert any("inverted" in n for n in notes) and any("aspect ratio kept" in n for n in notes)
+
+
+def test_a_side_longer_than_a_browser_can_show_is_refused_with_one_line():
+    strip = _bytes(Image.new("L", (100_000, 1), 255))
+    assert len(strip) < 1_000  # tiny on disk, under the pixel limit, but no browser can show it
+    with pytest.raises(UploadError, match=r"100,000 × 1 pixels; each side may be at most 16,384"):
+        decode_image(strip)
+
+
+def test_a_large_float_tiff_is_shrunk_before_any_float_copy():
+    import tracemalloc
+
+    values = np.full((5000, 5000), 0.25, dtype=np.float32)  # flat areas: compresses well
+    values[1000:2000, 1000:4000] = 3.5
+    data = _bytes(Image.fromarray(values, "F"), "TIFF", compression="tiff_deflate")
+    assert len(data) < 10_000_000  # under the upload limit: compressed
+    tracemalloc.start()
+    decoded = decode_image(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert max(decoded.rgb.size) == 2048 and any("shrunk from 5,000 × 5,000" in note for note in decoded.notes)
+    assert peak < 150_000_000  # numpy copies at full size in float64 would be 200 MB each
