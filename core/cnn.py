@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from core.models import reset_parameters
+from core.models import eval_mode, reset_parameters
 
 
 @dataclass(frozen=True)
@@ -150,32 +150,28 @@ def build_tiny_vgg(
 @torch.inference_mode()
 def feature_maps(model: TinyVGG, image: Tensor) -> list[tuple[str, Tensor]]:
     """The output of every conv, ReLU and pool for one image [C, H, W]: (name, [channels, h, w]) each."""
-    was_training = model.training
-    model.eval()
-    x = image.unsqueeze(0).to(next(model.parameters()).device)
     maps = []
-    for b, block in enumerate(model.blocks, start=1):
-        conv = 0
-        for layer in block:
-            x = layer(x)
-            if isinstance(layer, nn.Conv2d):
-                conv += 1
-                maps.append((f"block {b} · conv {conv}", x[0].cpu()))
-            elif isinstance(layer, nn.ReLU):
-                maps.append((f"block {b} · relu {conv}", x[0].cpu()))
-            else:
-                maps.append((f"block {b} · pool", x[0].cpu()))
-    model.train(was_training)
+    with eval_mode(model):
+        x = image.unsqueeze(0).to(next(model.parameters()).device)
+        for b, block in enumerate(model.blocks, start=1):
+            conv = 0
+            for layer in block:
+                x = layer(x)
+                if isinstance(layer, nn.Conv2d):
+                    conv += 1
+                    maps.append((f"block {b} · conv {conv}", x[0].cpu()))
+                elif isinstance(layer, nn.ReLU):
+                    maps.append((f"block {b} · relu {conv}", x[0].cpu()))
+                else:
+                    maps.append((f"block {b} · pool", x[0].cpu()))
     return maps
 
 
 @torch.inference_mode()
 def class_probabilities(model: nn.Module, image: Tensor) -> Tensor:
     """Softmax over the classes for one image [C, H, W]."""
-    was_training = model.training
-    model.eval()
-    logits = model(image.unsqueeze(0).to(next(model.parameters()).device))[0].cpu()
-    model.train(was_training)
+    with eval_mode(model):
+        logits = model(image.unsqueeze(0).to(next(model.parameters()).device))[0].cpu()
     return torch.softmax(logits, dim=0)
 
 

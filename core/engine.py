@@ -16,6 +16,7 @@ from torch import Tensor, nn
 
 from core import fastmlp
 from core.metrics import accuracy, predict_classes
+from core.models import eval_mode
 
 PenaltyFn = Callable[[nn.Module], Tensor | None]
 
@@ -74,12 +75,10 @@ def evaluate(
     model: nn.Module, loss_fn: nn.Module, X: Tensor, y: Tensor, score: ScoreFn | None = accuracy
 ) -> tuple[float, float | None]:
     """Data loss and score (accuracy by default; None for regression) of the model on (X, y), in eval mode."""
-    was_training = model.training
-    model.eval()
-    outputs = model(X)
-    loss = loss_fn(outputs, y).item()
-    value = score(outputs, y) if score is not None else None
-    model.train(was_training)
+    with eval_mode(model):
+        outputs = model(X)
+        loss = loss_fn(outputs, y).item()
+        value = score(outputs, y) if score is not None else None
     return loss, value
 
 

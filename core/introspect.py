@@ -11,7 +11,7 @@ from torch import Tensor, nn
 from core.data.toy2d import PLANE_LIMIT
 from core.features import expand_features
 from core.metrics import probabilities
-from core.models import hidden_activation_indices
+from core.models import eval_mode, hidden_activation_indices
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,8 @@ def decision_grid(
         limit: the plane spans [-limit, limit] on both axes.
     """
     device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    logits = model(grid_features(features, resolution, limit).to(device))
-    model.train(was_training)
+    with eval_mode(model):
+        logits = model(grid_features(features, resolution, limit).to(device))
     probs = probabilities(logits).float().cpu()
     return probs.reshape(resolution, resolution, -1)
 
@@ -73,11 +71,9 @@ def neuron_maps(
     x = expand_features(grid.points, features).to(device)
     maps = [x.T.reshape(-1, resolution, resolution).float().cpu()]
     wanted = set(hidden_activation_indices(model))
-    was_training = model.training
-    model.eval()
-    for index, module in enumerate(model):
-        x = module(x)
-        if index in wanted:
-            maps.append(x.T.reshape(-1, resolution, resolution).float().cpu())
-    model.train(was_training)
+    with eval_mode(model):
+        for index, module in enumerate(model):
+            x = module(x)
+            if index in wanted:
+                maps.append(x.T.reshape(-1, resolution, resolution).float().cpu())
     return maps

@@ -15,6 +15,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from torch import Tensor
 
 ALLOWED_FORMATS: frozenset[str] = frozenset({"PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF"})
+IMAGE_TYPES: list[str] = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]  # the uploaders' extensions
+COLOUR_PHOTO_SATURATION = 0.15  # mean saturation above this: a colour photo, not a drawing on paper
 MB = 1_000_000  # sizes shown to a learner are in MB (10^6 bytes)
 MAX_UPLOAD_BYTES = 10 * MB  # .streamlit/config.toml's maxUploadSize, checked again here
 MAX_PIXELS = 25_000_000  # e.g. 5000 x 5000; a "pixel bomb" declares far more and is refused before decoding
@@ -152,3 +154,10 @@ def to_model_input(
     tensor = torch.from_numpy(np.asarray(canvas, dtype=np.float32) / 255.0)
     tensor = tensor.unsqueeze(0) if channels == 1 else tensor.permute(2, 0, 1)
     return tensor, notes
+
+
+def looks_like_a_colour_photo(image: Image.Image) -> bool:
+    """Whether an RGB image is clearly colourful (mean saturation above COLOUR_PHOTO_SATURATION)."""
+    small = np.asarray(image.convert("RGB").resize((64, 64)), dtype=np.float32)
+    high, low = small.max(axis=-1), small.min(axis=-1)
+    return float(((high - low) / np.maximum(high, 1.0)).mean()) > COLOUR_PHOTO_SATURATION

@@ -225,5 +225,3 @@ def widget_values(config: ClassificationConfig) -> dict[str, Any]:
     for i in range(MAX_HIDDEN_LAYERS):
         values[f"{K}neurons/{i}"] = config.model.hidden[i] if i < len(config.model.hidden) else 2
     return values
-
-

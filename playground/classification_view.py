@@ -15,9 +15,10 @@ from playground.figures import (
     TINT_BASE,
     TINT_GAIN,
     class_confidence_image,
-    diverging_image,
     neuron_figure,
     png_data_uri,
+    signed_tiles,
+    tile_sheet,
 )
 from playground.live.run import LiveRun
 
@@ -26,20 +27,14 @@ BOUNDARY_RESOLUTION = 100  # cells per side of the decision grid
 NEURON_RESOLUTION = 40  # cells per side of each neuron's thumbnail
 
 
-def layer_sheet(maps: np.ndarray, gap: int = 3, per_row: int = 4) -> np.ndarray:
-    """One layer's neuron maps as one image, at most `per_row` across, each scaled to its own range.
+def layer_sheet(maps: np.ndarray, per_row: int = 4) -> np.ndarray:
+    """One layer's neuron maps as one framed image, at most `per_row` across, each scaled to its own range.
 
-    Tiles keep the maps' resolution; the browser scales the picture up smoothly.
+    Tiles keep the maps' resolution; the browser scales the picture up smoothly. A neuron that
+    outputs 0 everywhere (a dead ReLU) is grey.
     """
-    count, size = maps.shape[0], maps.shape[1]
-    columns, rows = min(count, per_row), -(-count // per_row)
-    span = np.abs(maps).reshape(count, -1).max(axis=1)
-    tiles = diverging_image(maps / np.where(span > 0, span, 1.0)[:, None, None], scale=1.0)
-    sheet = np.full((rows * size + (rows - 1) * gap, columns * size + (columns - 1) * gap, 3), 255, dtype=np.uint8)
-    for i in range(count):
-        top, left = (i // per_row) * (size + gap), (i % per_row) * (size + gap)
-        sheet[top : top + size, left : left + size] = tiles[i]
-    return sheet
+    tiles, dead = signed_tiles(maps)
+    return tile_sheet(tiles, dead, per_row)
 
 
 def neuron_names(run: LiveRun) -> list[str]:

@@ -133,9 +133,7 @@ def training_ui(
     Returns:
         The training config and the chosen activation (drawn here, used by the model).
     """
-    lr = columns[0].select_slider(
-        "Learning rate", domain("lr").options, key=K + "lr", format_func=lambda v: f"{v:g}"
-    )
+    lr = columns[0].select_slider("Learning rate", domain("lr").options, key=K + "lr", format_func=lambda v: f"{v:g}")
     activation = columns[1].selectbox("Activation", domain("activation").options, key=K + "activation")
     reg = columns[2].selectbox("Regularization", domain("reg").options, key=K + "reg")
     reg_rate = columns[3].select_slider(

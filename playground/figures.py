@@ -71,6 +71,9 @@ def _diverging_palette(levels: int = 255) -> np.ndarray:
 
 
 DIVERGING_PALETTE = _diverging_palette()  # orange (-1) .. white (0) .. blue (+1), 255 steps: 0 is exact white
+DIVERGING_SCALE = [[0.0, "#f59322"], [0.5, "#ffffff"], [1.0, "#0877bd"]]  # the same, for plotly (use zmid=0)
+TILE_BORDER = (190, 190, 190)  # a frame around every tile, so a white (all-zero) tile still shows
+DEAD_FILL = (228, 228, 228)  # an output that is exactly 0 everywhere (a dead ReLU): grey, not missing
 
 
 def diverging_image(values: np.ndarray, scale: float | None = None) -> np.ndarray:
@@ -79,6 +82,28 @@ def diverging_image(values: np.ndarray, scale: float | None = None) -> np.ndarra
     t = np.clip(values / span, -1.0, 1.0) if span > 0 else np.zeros(values.shape)
     index = np.round((t + 1.0) * 127.0).astype(np.intp)
     return DIVERGING_PALETTE[index]
+
+
+def signed_tiles(maps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Maps [N, h, w], each on its own symmetric scale, as diverging pixels [N, h, w, 3]; and which are all zero."""
+    span = np.abs(maps).reshape(len(maps), -1).max(axis=1)
+    tiles = diverging_image(maps / np.where(span > 0, span, 1.0)[:, None, None], scale=1.0)
+    return tiles, span == 0
+
+
+def tile_sheet(tiles: np.ndarray, dead: np.ndarray | None = None, per_row: int = 4, gap: int = 3) -> np.ndarray:
+    """Tiles [N, h, w, 3] in rows of `per_row`, each framed; dead tiles filled grey. uint8 [H, W, 3]."""
+    count, height, width = tiles.shape[:3]
+    columns, rows = min(count, per_row), -(-count // per_row)
+    cell_h, cell_w = height + 2, width + 2  # one pixel of frame on every side
+    sheet = np.full((rows * (cell_h + gap) - gap, columns * (cell_w + gap) - gap, 3), 255, dtype=np.uint8)
+    for i in range(count):
+        top, left = (i // per_row) * (cell_h + gap), (i % per_row) * (cell_w + gap)
+        sheet[top : top + cell_h, left : left + cell_w] = TILE_BORDER
+        sheet[top + 1 : top + 1 + height, left + 1 : left + 1 + width] = (
+            DEAD_FILL if dead is not None and dead[i] else tiles[i]
+        )
+    return sheet
 
 
 def encode_png(pixels: np.ndarray) -> bytes:
@@ -115,7 +140,7 @@ def neuron_figure(values: np.ndarray, limit: float, title: str, *, height: int =
             y=centres,
             zmin=-span,
             zmax=span,
-            colorscale=[[0.0, "#f59322"], [0.5, "#ffffff"], [1.0, "#0877bd"]],
+            colorscale=DIVERGING_SCALE,
             hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>output=%{z:.3f}<extra></extra>",
         )
     )

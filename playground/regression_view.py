@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 
+from core.models import eval_mode
 from core.regression import TARGETS, RegressionExperiment, loss_landscape, weight_and_bias
 from playground.figures import landscape_image, png_data_uri
 from playground.live.run import LiveRun
@@ -51,12 +52,9 @@ def regression_pictures(run: LiveRun) -> dict[str, Any]:
     device = next(model.parameters()).device
     xs = torch.linspace(0, 1, CURVE_POINTS).unsqueeze(1)
     X_test = experiment.test[0]
-    was_training = model.training
-    model.eval()
-    with torch.inference_mode():
+    with eval_mode(model), torch.inference_mode():
         curve = model(xs.to(device)).cpu().squeeze(1)
         test_predictions = model(X_test.to(device)).cpu().squeeze(1)
-    model.train(was_training)
     pictures: dict[str, Any] = {
         "curve": [[round(float(x), 4), round(float(y), 4)] for x, y in zip(xs.squeeze(1), curve, strict=True)],
         "test_predictions": [

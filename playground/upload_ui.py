@@ -1,8 +1,10 @@
-"""File uploads on every page: a widget that survives a refused file type, and parsing each file once.
+"""File uploads on every page: one line for a refused file type, and parsing each file once.
 
-Streamlit checks an upload's extension on the server and raises when a client
-skips the browser's check; the learner would be left with an exception and no
-uploader. Here the refusal is one line and a fresh uploader replaces the old one.
+Streamlit checks an upload's extension on the server before the page script
+runs and raises when a client skips the browser's check: the page would show
+an exception and no uploader. When `type` includes a MIME type, Streamlit leaves
+that check to the browser's file picker (which still filters by our
+extensions), so we add one MIME type that no file has and check the name here.
 """
 
 from __future__ import annotations
@@ -11,26 +13,24 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 T = TypeVar("T")
+NO_FILE_HAS_THIS_TYPE = "application/x-pytorch-playground-none"  # moves the extension check to file_upload
 
 
-def file_upload(label: str, key: str, types: list[str], **options: Any) -> UploadedFile | None:
-    """st.file_uploader for one file of `types`; a disallowed file gets one line and a fresh, empty uploader."""
-    version_key = key + "/version"
-    version = int(st.session_state.get(version_key, 0))
-    try:
-        return st.file_uploader(label, type=types, key=_widget_key(key, version), **options)
-    except StreamlitAPIException:
-        st.session_state[version_key] = version + 1
-        st.error(f"That file was refused: only {', '.join('.' + t for t in types)} files are accepted here.")
-        return st.file_uploader(label, type=types, key=_widget_key(key, version + 1), **options)
-
-
-def _widget_key(key: str, version: int) -> str:
-    return key if version == 0 else f"{key}/{version}"
+def file_upload(label: str, key: str, extensions: list[str], **options: Any) -> UploadedFile | None:
+    """st.file_uploader for one file with one of `extensions`; any other file gets one line and is ignored."""
+    upload = st.file_uploader(label, type=[*extensions, NO_FILE_HAS_THIS_TYPE], key=key, **options)
+    if upload is None:
+        return None
+    if not upload.name.lower().endswith(tuple("." + extension.lower() for extension in extensions)):
+        st.error(
+            f"{upload.name[:60]!r} was refused: only {', '.join('.' + e for e in extensions)} files are accepted "
+            "here. Remove it (×) or drop another file."
+        )
+        return None
+    return upload
 
 
 def parsed_once(

@@ -6,15 +6,19 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+import streamlit as st
 import torch
 from PIL import Image, ImageDraw
 from torch import Tensor
 
-from core.cnn import ConvPixel
-from playground.figures import diverging_image, png_data_uri
+from core.cnn import ConvPixel, ShapeProblem, TinyVGGConfig, trace
+from core.data.images import ImageDataset
+from core.models import eval_mode
+from playground.figures import DIVERGING_SCALE, png_data_uri, signed_tiles, tile_sheet
 from playground.live.run import LiveRun
 
 PREVIEW_COUNT = 16  # test images shown with their predictions while training
+TABLE_ROW_PX = 35  # st.dataframe's row height
 GOOD, BAD = (44, 160, 44), (214, 39, 40)
 
 
@@ -50,20 +54,10 @@ def labelled_sheet(
 
 
 def channel_sheet(maps: Tensor, per_row: int = 10, scale: int = 2) -> np.ndarray:
-    """Feature maps [channels, h, w] side by side, each on its own scale (blue positive, orange negative)."""
-    values = maps.detach().float().cpu().numpy()
-    count, height, width = values.shape
-    span = np.abs(values).reshape(count, -1).max(axis=1)
-    tiles = diverging_image(values / np.where(span > 0, span, 1.0)[:, None, None], scale=1.0)
+    """Feature maps [channels, h, w] side by side, framed, each on its own scale (blue +, orange -, grey all 0)."""
+    tiles, dead = signed_tiles(maps.detach().float().cpu().numpy())
     tiles = np.kron(tiles, np.ones((scale, scale, 1), dtype=np.uint8))
-    rows = -(-count // per_row)
-    gap = 3
-    tile_h, tile_w = height * scale, width * scale
-    sheet = np.full((rows * (tile_h + gap) - gap, min(count, per_row) * (tile_w + gap) - gap, 3), 255, np.uint8)
-    for i in range(count):
-        top, left = (i // per_row) * (tile_h + gap), (i % per_row) * (tile_w + gap)
-        sheet[top : top + tile_h, left : left + tile_w] = tiles[i]
-    return sheet
+    return tile_sheet(tiles, dead, per_row)
 
 
 def vision_pictures(run: LiveRun) -> dict[str, Any]:
@@ -72,11 +66,8 @@ def vision_pictures(run: LiveRun) -> dict[str, Any]:
     images = experiment.test.images[:PREVIEW_COUNT]
     labels = experiment.test.labels[:PREVIEW_COUNT]
     model = run.trainer.model
-    was_training = model.training
-    model.eval()
-    with torch.inference_mode():
+    with eval_mode(model), torch.inference_mode():
         guesses = model(images.to(next(model.parameters()).device)).argmax(dim=1).cpu()
-    model.train(was_training)
     classes = experiment.classes
     captions = [classes[int(g)] for g in guesses]
     colours = [GOOD if int(g) == int(t) else BAD for g, t in zip(guesses, labels, strict=True)]
@@ -91,6 +82,31 @@ def vision_pictures(run: LiveRun) -> dict[str, Any]:
             }
         ],
     }
+
+
+def shape_tracer(page: str, model_config: TinyVGGConfig, data: ImageDataset) -> TinyVGGConfig:
+    """Trace one image through every layer; impossible settings are explained and the last good network kept."""
+    channels, size, n_classes = data.images.shape[1], data.images.shape[-1], len(data.classes)
+    kept = page + "/valid_model"
+    try:
+        rows = trace(model_config, channels, size, n_classes)
+    except ShapeProblem as problem:
+        st.error(f"These settings cannot work: {problem}")
+        model_config = st.session_state.get(kept, TinyVGGConfig())
+        st.caption("Training keeps the last network that worked until the settings fit.")
+        rows = trace(model_config, channels, size, n_classes)
+    st.session_state[kept] = model_config
+    st.markdown("#### Shape tracer: one image through every layer")
+    st.dataframe(
+        [
+            {"layer": r.name, "PyTorch": r.layer, "output shape": str(list(r.output)), "parameters": r.parameters}
+            for r in rows
+        ],
+        hide_index=True,
+        height=TABLE_ROW_PX * (len(rows) + 1) + 3,  # every row shows: flatten and the classifier are not scrolled away
+    )
+    st.caption(f"{sum(r.parameters for r in rows):,} parameters in all.")
+    return model_config
 
 
 def vision_view_data() -> dict[str, Any]:
@@ -123,15 +139,23 @@ def matrix_figure(
     values: Tensor,
     title: str,
     highlight: tuple[tuple[int, int], tuple[int, int]] | None = None,
-    colorscale: str = "Blues",
+    signed: bool = False,
+    height: int | None = None,
 ) -> go.Figure:
-    """A small 2-D tensor as an annotated heatmap, optionally with a rectangle (the kernel's window)."""
+    """A small 2-D tensor as an annotated heatmap, optionally with a rectangle (the kernel's window).
+
+    Signed values (kernels, products) use the app's orange-white-blue scale centred on 0,
+    so +0.04 is pale blue and -0.04 pale orange; unsigned ones (pixels) use blues.
+    """
     array = values.detach().float().cpu().numpy()
     annotate = array.size <= 100
+    span = float(np.abs(array).max()) or 1.0
     fig = go.Figure(
         go.Heatmap(
             z=array,
-            colorscale=colorscale,
+            colorscale=DIVERGING_SCALE if signed else "Blues",
+            zmin=-span if signed else min(0.0, float(array.min())),
+            zmax=span if signed else max(1.0, float(array.max())),
             showscale=False,
             xgap=1,
             ygap=1,
@@ -148,15 +172,14 @@ def matrix_figure(
             x1=right - 0.5,
             y0=top - 0.5,
             y1=bottom - 0.5,
-            line=dict(color="#f59322", width=3),
+            line=dict(color="#d62728", width=3),
         )
-    side = 240 if annotate else 300
     fig.update_layout(
-        title=title,
-        height=side,
-        margin=dict(l=10, r=10, t=36, b=10),
-        yaxis=dict(autorange="reversed", scaleanchor="x", showticklabels=not annotate),
-        xaxis=dict(showticklabels=not annotate),
+        title=dict(text=title, font=dict(size=14)),
+        height=height or (260 if annotate else 320),
+        margin=dict(l=10, r=10, t=40, b=10),
+        yaxis=dict(autorange="reversed", scaleanchor="x", showticklabels=not annotate, constrain="domain"),
+        xaxis=dict(showticklabels=not annotate, constrain="domain"),
     )
     return fig
 

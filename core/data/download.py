@@ -10,8 +10,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import shutil
+import threading
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -19,6 +22,15 @@ Progress = Callable[[float, str], None]  # (fraction done 0..1, what is happenin
 DEFAULT_ROOT = Path(os.environ.get("PLAYGROUND_DATA", Path.home() / ".cache" / "pytorch-playground"))
 CHUNK = 64 * 1024
 MAX_DOWNLOAD_BYTES = 100_000_000  # the largest MNIST-family file is about 26 MB
+
+
+_LOCKS: dict[Path, threading.Lock] = {}  # one per data folder: two learners' downloads take turns
+_LOCKS_GUARD = threading.Lock()
+
+
+def _folder_lock(folder: Path) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(folder.resolve(), threading.Lock())
 
 
 class DownloadError(RuntimeError):
@@ -98,17 +110,38 @@ def download(
     folder = raw_folder(root, name)
     folder.mkdir(parents=True, exist_ok=True)
     report = progress or (lambda fraction, message: None)
-    for index, (filename, md5) in enumerate(resources):
-        target = folder / filename.removesuffix(".gz")
-        if target.exists():
-            continue
-        packed = folder / filename
-        errors = []
+    with _folder_lock(folder):  # a second learner waits, then finds the files in place
+        for index, (filename, md5) in enumerate(resources):
+            _fetch_and_unpack(name, folder, index, len(resources), filename, md5, mirrors, report, timeout_s)
+    report(1.0, f"{name} is ready.")
+    return folder
 
-        def step(done: int, total: int, index: int = index, filename: str = filename) -> None:
-            within = done / total if total else 0.0
-            report((index + within) / len(resources), f"Downloading {filename}: {done / 1e6:.1f} MB")
 
+def _fetch_and_unpack(
+    name: str,
+    folder: Path,
+    index: int,
+    count: int,
+    filename: str,
+    md5: str | None,
+    mirrors: Sequence[str],
+    report: Progress,
+    timeout_s: float,
+) -> None:
+    """One file: fetched from the first mirror that answers, checked, unpacked; written under temporary names."""
+    target = folder / filename.removesuffix(".gz")
+    if target.exists():
+        return
+    token = uuid.uuid4().hex[:8]  # private names: another process downloading the same file cannot clash
+    packed = folder / f".{filename}.{token}.part"
+    unpacked = folder / f".{target.name}.{token}.part"
+    errors = []
+
+    def step(done: int, total: int) -> None:
+        within = done / total if total else 0.0
+        report((index + within) / count, f"Downloading {filename}: {done / 1e6:.1f} MB")
+
+    try:
         for mirror in mirrors:
             try:
                 _fetch(mirror + filename, packed, md5, step, timeout_s)
@@ -121,11 +154,11 @@ def download(
                 "the digits and shapes data sets work without the internet."
             )
         try:
-            with gzip.open(packed, "rb") as source, open(target, "wb") as out:
-                out.write(source.read())
+            with gzip.open(packed, "rb") as source, open(unpacked, "wb") as out:
+                shutil.copyfileobj(source, out)
         except (OSError, EOFError) as error:
-            target.unlink(missing_ok=True)
             raise DownloadError(f"{filename} is not a valid .gz file; try the download again.") from error
+        os.replace(unpacked, target)  # appears whole, or not at all
+    finally:
         packed.unlink(missing_ok=True)
-    report(1.0, f"{name} is ready.")
-    return folder
+        unpacked.unlink(missing_ok=True)

@@ -61,6 +61,20 @@ def test_the_convolution_sandbox(vision):
     assert any("does not fit" in e.value for e in at.error)
 
 
+@pytest.mark.parametrize(("size", "kernel"), [(3, 3), (7, 7)])
+def test_a_one_by_one_sandbox_output_has_no_slider_and_breaks_nothing(vision, size, kernel):
+    at = vision
+    at.slider(key=K + "sandbox_stride").set_value(1).run()
+    at.slider(key=K + "sandbox_kernel").set_value(kernel).run()
+    at.slider(key=K + "sandbox_size").set_value(size).run()
+    assert not at.exception and not at.error
+    assert any("**1 × 1**" in m.value for m in at.markdown)
+    assert any("fits exactly once" in c.value for c in at.caption)
+    assert at.button(key="vision/step")  # the Train tab still renders
+    at.button(key="vision/step").click().run()
+    assert _run(at).epoch == 1 and not at.exception
+
+
 def test_training_moves_and_the_code_matches_the_settings(vision):
     at = vision
     at.button(key=K.rstrip("/") + "/step").click().run()
@@ -77,9 +91,8 @@ def test_layer_views_for_a_test_image(vision):
     at = vision
     markdown = " ".join(m.value for m in at.markdown)
     assert "Prediction at epoch 0" in markdown and "Feature maps after every layer" in markdown
-    captions = _captions(at)
-    assert "block 1 · conv 1: [10, 28, 28]" in captions and "block 2 · pool: [10, 7, 7]" in captions
-    assert any(c.startswith("[10, 1, 3, 3]: one kernel per output channel") for c in captions)
+    assert "**block 1 · conv 1** `[10, 28, 28]`" in markdown and "**block 2 · pool** `[10, 7, 7]`" in markdown
+    assert any(c.value.startswith("[10, 1, 3, 3]: one kernel per output channel") for c in at.caption)
     assert any("the conv layer computed" in m.value for m in at.markdown)
     at.slider(key=K + "explain_row").set_value(3).run()
     at.number_input(key=K + "explain_channel").set_value(4).run()
@@ -122,4 +135,39 @@ def test_digit_photo_is_inverted_for_the_model(vision):
     pixels[40:160, 90:110] = 10  # a dark "1" on light paper
     at.radio(key=K + "image_source").set_value("upload your own").run()
     at.file_uploader(key=K + "upload").upload("one.jpg", _png(Image.fromarray(pixels), "JPEG")).run()
-    assert any("What the model sees" in c and "inverted" in c for c in _captions(at))
+    assert any("inverted" in c.value for c in at.caption)
+    assert not at.warning  # a drawing on paper, not a colour photo
+
+
+def test_a_colour_photo_gets_an_honest_caveat(vision):
+    at = vision
+    rng = np.random.default_rng(1)
+    photo = np.zeros((96, 96, 3), dtype=np.uint8)
+    photo[..., 0], photo[..., 1] = rng.integers(150, 255, (96, 96)), rng.integers(0, 80, (96, 96))  # red-orange
+    at.radio(key=K + "image_source").set_value("upload your own").run()
+    at.file_uploader(key=K + "upload").upload("cat.png", _png(Image.fromarray(photo))).run()
+    assert any("looks like a colour photo" in w.value and "can only answer one of: 0, 1" in w.value for w in at.warning)
+
+
+def test_a_refused_file_type_gets_one_line_and_the_uploader_takes_another_file(vision):
+    at = vision
+    at.radio(key=K + "image_source").set_value("upload your own").run()
+    at.file_uploader(key=K + "upload").upload("payload.exe", b"MZ not an image").run()  # a client that skips checks
+    assert not at.exception
+    assert any("'payload.exe' was refused: only .png, .jpg" in e.value for e in at.error)
+    at.file_uploader(key=K + "upload").upload("one.png", _png(Image.new("L", (40, 40), 200))).run()
+    assert any("Prediction at epoch" in m.value for m in at.markdown) and not at.exception
+
+
+def test_an_upload_is_decoded_once_not_on_every_rerun(vision, monkeypatch):
+    from playground import vision_inside
+
+    calls = []
+    real = vision_inside.decode_image
+    monkeypatch.setattr(vision_inside, "decode_image", lambda data: calls.append(1) or real(data))
+    at = vision
+    at.radio(key=K + "image_source").set_value("upload your own").run()
+    at.file_uploader(key=K + "upload").upload("one.png", _png(Image.new("L", (40, 40), 200))).run()
+    at.number_input(key=K + "explain_channel").set_value(2).run()
+    at.run()
+    assert len(calls) == 1

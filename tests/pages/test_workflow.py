@@ -87,10 +87,13 @@ def test_load_a_saved_model_compare_predictions_and_swap_it_in(workflow, file_fo
     at.file_uploader(key=K + "upload").upload(f"model.{file_format}", data).run()
     assert any("Loaded 2 tensors" in s.value for s in at.success)
     assert any("predicts differently" in m.value for m in at.markdown)  # the page's model is untrained
+    epoch = _run(at).epoch
     at.button(key=K + "swap").click().run()
     assert torch.equal(_run(at).trainer.model.weights, trained.trainer.model.weights)
-    at.run()
+    # The rerun that follows the click already shows the result, and the run keeps its counters.
     assert any("predictions equal your trained model's" in m.value for m in at.markdown)
+    assert not any("predicts differently" in m.value for m in at.markdown)
+    assert at.button(key=K + "swap").disabled and _run(at).epoch == epoch
 
 
 class Evil:
@@ -112,6 +115,33 @@ def _other_architecture() -> bytes:
     return to_bytes(mlp, "pt")
 
 
+def _zip_bomb() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    torch.save({"weights": torch.zeros(13_500_000), "bias": torch.zeros(1)}, buffer)
+    source, out = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info))
+    return out.getvalue()
+
+
+def test_an_upload_is_read_once_not_on_every_click(workflow, monkeypatch):
+    from playground import checkpoint_ui
+
+    calls = []
+    real = checkpoint_ui.load_into_copy
+    monkeypatch.setattr(checkpoint_ui, "load_into_copy", lambda *args: calls.append(1) or real(*args))
+    at = workflow
+    at.file_uploader(key=K + "upload").upload("model.pt", to_bytes(_run(at).trainer.model, "pt")).run()
+    at.run()
+    at.select_slider(key=K + "lr").set_value(0.1).run()
+    assert len(calls) == 1
+    at.button(key=K + "step").click().run()  # new weights: the comparison is redone, the file is not reread
+    assert any("predicts differently" in m.value for m in at.markdown) and len(calls) == 1
+
+
 def _nan_weights() -> bytes:
     model = build_regression(RegressionConfig()).trainer.model
     with torch.no_grad():
@@ -122,13 +152,15 @@ def _nan_weights() -> bytes:
 @pytest.mark.parametrize(
     "name,make,message",
     [
-        ("evil.pt", "bomb", "Refused: this .pt file contains more than weights"),
+        ("evil.pt", "bomb", "Refused: this file holds more than weights"),
         ("mlp.pt", "other", "another architecture"),
         ("half.pt", "truncated", "damaged or incomplete"),
         ("empty.pt", "empty", "empty (0 bytes)"),
         ("notes.pt", "text", "not a PyTorch .pt file"),
         ("nan.safetensors", "nan", "NaN or infinite"),
         ("huge.pt", "huge", "up to 5 MB"),
+        ("zipbomb.pt", "zipbomb", "would expand to"),
+        ("model.exe", "text", "'model.exe' was refused: only .pt, .pth, .safetensors"),
     ],
 )
 def test_bad_files_leave_the_model_untouched(workflow, tmp_path, name, make, message):
@@ -145,10 +177,11 @@ def test_bad_files_leave_the_model_untouched(workflow, tmp_path, name, make, mes
         "text": lambda: b"hello, these are not weights",
         "nan": _nan_weights,
         "huge": lambda: b"PK" + b"\0" * (6 * 1024 * 1024),
+        "zipbomb": _zip_bomb,
     }[make]()
     at.file_uploader(key=K + "upload").upload(name, content).run()
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
-    assert any("current model is unchanged" in c.value for c in at.caption)
+    assert name.endswith(".exe") or any("current model is unchanged" in c.value for c in at.caption)
     after = _run(at).trainer.model.state_dict()
     assert all(torch.equal(after[k], v) for k, v in before.items())
     assert not marker.exists() and not at.exception

@@ -1,0 +1,23 @@
+"""'Show the PyTorch code' on every page: the script, a download button, and what it reproduces."""
+
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+
+def show_code(page: str, source: str, file_name: str, device: torch.device | None = None) -> None:
+    """An expander with the runnable script for the page's settings and a download button.
+
+    The script reproduces the page's numbers exactly on the CPU (same data, seed, batch order, thread
+    count and operations); a GPU rounds differently, which the caption says when one trains the model.
+    """
+    with st.expander("Show the PyTorch code"):
+        reproduces = "same data, model, seed and batch order, so it prints the page's losses"
+        if device is not None and device.type != "cpu":
+            reproduces += f" on the CPU (this page trains on {device.type.upper()}, which rounds differently)"
+        st.caption(f"The plain PyTorch script for these settings: {reproduces}.")
+        st.download_button(
+            "Download as .py", source, file_name=file_name, mime="text/x-python", key=page + "/download_code"
+        )
+        st.code(source, language="python")

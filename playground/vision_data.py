@@ -1,0 +1,57 @@
+"""The vision page's data tab: pick a data set (download one when online), a sample grid, the batch shape."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.data import download as downloads
+from core.data.images import ONLINE_SETS, ImageDataset, digits, shapes, torchvision_set
+from playground.vision_view import labelled_sheet
+from playground.vision_widgets import dataset_ui
+
+SAMPLES_SHOWN = 24
+
+
+@st.cache_resource(show_spinner="Loading images...", max_entries=4)
+def load_images(name: str, seed: int) -> ImageDataset:
+    """Read-only image data, shared by every learner (each learner's model is their own); at most 4 kept."""
+    if name == "digits":
+        return digits()
+    if name == "shapes":
+        return shapes(seed=seed)
+    return torchvision_set(name, downloads.DEFAULT_ROOT)
+
+
+def _offer_download(prefix: str, name: str) -> None:
+    st.info(
+        f"{name} is not on this machine yet. Downloading needs the internet; the digits and shapes "
+        "work offline. Until it is here, the page uses the digits."
+    )
+    if st.button(f"Download {name}", key=prefix + "download"):
+        bar = st.progress(0.0, text="Connecting...")
+        try:
+            downloads.download(name, progress=lambda fraction, message: bar.progress(min(fraction, 1.0), message))
+        except downloads.DownloadError as error:
+            st.error(str(error))
+        else:
+            st.rerun()
+
+
+def data_section(prefix: str, seed: int) -> tuple[str, ImageDataset]:
+    """The data set picker, samples and the [B, C, H, W] shape; returns the name in use and its images."""
+    name = dataset_ui()
+    if name in ONLINE_SETS and not downloads.is_downloaded(name):
+        _offer_download(prefix, name)
+        name = "digits"
+    data = load_images(name, seed if name == "shapes" else 0)  # only the drawn shapes depend on the seed
+    st.image(
+        labelled_sheet(
+            data.images[:SAMPLES_SHOWN], [data.classes[int(y)] for y in data.labels[:SAMPLES_SHOWN]], per_row=12
+        ),
+        caption=f"{len(data.labels):,} images in {len(data.classes)} classes: {', '.join(data.classes)}",
+    )
+    st.markdown(
+        f"A batch of 32 is a tensor of shape **[B, C, H, W] = {list(data.images[:32].shape)}**: "
+        "batch, colour channels (1: grey), height, width."
+    )
+    return name, data
