@@ -289,6 +289,10 @@ class Trainer:
             if time.perf_counter() >= deadline:
                 return records
 
+    def current_loss(self, at_most: int = 2_000) -> float:
+        """The data loss on (up to `at_most` of) the training set now, before the next epoch."""
+        return evaluate(self.model, self.loss_fn, self.X_train[:at_most], self.y_train[:at_most], None)[0]
+
     def restart_after_divergence(self) -> None:
         """Allow training again from the restored weights (after the learner lowered the rate)."""
         self.diverged = False

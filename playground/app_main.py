@@ -13,9 +13,12 @@ from playground.live.scheduler import SCHEDULER
 from playground.sidebar import app_sidebar
 from playground.topics import APP_ICON, HOME, TOPICS
 
+STYLE = "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.2rem; padding-bottom: 3rem; }</style>"
+
 configure_threads()  # once per process: tiny models train fastest on one thread
 
 st.set_page_config(page_title="PyTorch Playground", page_icon=str(APP_ICON), layout="wide")
+st.html(STYLE)  # a compact header, so a live page's picture and curves fit a laptop screen
 home = st.Page(str(HOME.file), title=HOME.title, icon=HOME.icon, default=True)
 topics = [st.Page(str(topic.file), title=topic.title, icon=topic.icon, url_path=topic.url_path) for topic in TOPICS]
 page = st.navigation({"Start": [home], "Topics": topics})

@@ -183,9 +183,9 @@ def classification_ui(top: list[DeltaGenerator], side: DeltaGenerator, seed: int
         side: the column for data, features and hidden layers.
         seed: the global seed from the sidebar.
     """
+    hidden = hidden_layers_ui(side)  # first: TF Playground's +/- layers sit right above the network
     data, batch = data_ui(side)
     features = features_ui(side)
-    hidden = hidden_layers_ui(side)
     side.markdown("#### Loss")
     train, activation = training_ui(top, side, batch, data.classes)
     return ClassificationConfig(

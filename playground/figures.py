@@ -56,6 +56,7 @@ def class_confidence_image(probs: np.ndarray) -> np.ndarray:
     The live view colours them (so Discretize is instant there) exactly as probability_image does.
     """
     n_classes = probs.shape[-1]
+    probs = np.nan_to_num(probs, nan=1.0 / n_classes)  # a diverged model's cells: a coin flip
     top = probs.max(axis=-1)
     confidence = (top - 1 / n_classes) / (1 - 1 / n_classes)
     pixels = np.zeros((*probs.shape[:-1], 3), dtype=np.uint8)
@@ -76,8 +77,15 @@ TILE_BORDER = (190, 190, 190)  # a frame around every tile, so a white (all-zero
 DEAD_FILL = (228, 228, 228)  # an output that is exactly 0 everywhere (a dead ReLU): grey, not missing
 
 
+def finite(values: np.ndarray) -> np.ndarray:
+    """NaN as 0 and infinities as the largest float32: a model that just diverged still draws (mid-epoch frames)."""
+    limit = float(np.finfo(np.float32).max)
+    return np.nan_to_num(values.astype(np.float64, copy=False), nan=0.0, posinf=limit, neginf=-limit)
+
+
 def diverging_image(values: np.ndarray, scale: float | None = None) -> np.ndarray:
     """Orange (negative) - white - blue (positive) pixels for an array: uint8 [..., 3] (a palette lookup)."""
+    values = finite(values)
     span = scale if scale is not None else float(np.abs(values).max())
     t = np.clip(values / span, -1.0, 1.0) if span > 0 else np.zeros(values.shape)
     index = np.round((t + 1.0) * 127.0).astype(np.intp)
@@ -86,6 +94,7 @@ def diverging_image(values: np.ndarray, scale: float | None = None) -> np.ndarra
 
 def signed_tiles(maps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Maps [N, h, w], each on its own symmetric scale, as diverging pixels [N, h, w, 3]; and which are all zero."""
+    maps = finite(maps)
     span = np.abs(maps).reshape(len(maps), -1).max(axis=1)
     tiles = diverging_image(maps / np.where(span > 0, span, 1.0)[:, None, None], scale=1.0)
     return tiles, span == 0
@@ -232,7 +241,7 @@ LANDSCAPE_STOPS = np.array(  # light yellow (low loss) through green and blue (h
 
 def landscape_image(losses: np.ndarray, bands: int = 14) -> np.ndarray:
     """A loss grid as banded colours (bright = low loss): the bands read like contour lines. uint8 [H, W, 3]."""
-    logged = np.log10(np.maximum(losses, 1e-12))
+    logged = np.log10(np.maximum(finite(losses), 1e-12))
     low, high = float(logged.min()), float(logged.max())
     t = (logged - low) / (high - low) if high > low else np.zeros_like(logged)
     t = np.floor(t * bands) / bands  # steps instead of a smooth ramp: each band is one contour interval

@@ -104,10 +104,11 @@ def live_view(page: str, run: LiveRun, data: dict[str, Any]) -> None:
         data: what the view draws besides the frames (points, colours, options), JSON-serialisable.
     """
     run.touch()
-    if run.message and not run.running:
-        st.warning(run.message)
+    shown = run.message if run.message and not run.running else None
+    if shown:
+        st.warning(shown)  # the view hides its own copy of this message: one message, not two
     _LIVE_VIEW(
         key=namespaced(page, "live_view"),
-        data={**data, "stream": ROUTE_PREFIX + run.token, "running": run.running},
+        data={**data, "stream": ROUTE_PREFIX + run.token, "running": run.running, "shown_message": shown},
         on_stopped_change=lambda: None,  # the trainer stopped by itself: this rerun redraws the buttons
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.engine import EpochRecord, Trainer, TrainingDiverged
+from core.progress import ProgressWatch
 from playground.live.experiment import LiveExperiment
 from playground.live.scheduler import SCHEDULER
 
@@ -78,7 +79,8 @@ class LiveRun:
         self.history: list[EpochRecord] = []
         self.history_version = 0  # bumped when the history is thinned, so streams resend it
         self.running = False
-        self.message: str | None = None
+        self.message: str | None = None  # why training stopped, or a notice that it is not learning
+        self.watch = ProgressWatch()  # notices a finite loss that is unstable or not falling
         self.meter = RateMeter()
         self.sample_meter = RateMeter()  # training examples per second (images per second on image pages)
         self.lock = threading.RLock()  # held while training or reading the model
@@ -113,6 +115,7 @@ class LiveRun:
         with self.lock:
             self.trainer.restart_after_divergence()
             self.message = None
+            self.watch.reset(self.trainer.current_loss(), self.trainer.learning_rate)
             self.meter.clear()
             self.meter.add(self.epoch)
             self.sample_meter.clear()
@@ -141,6 +144,13 @@ class LiveRun:
         return done
 
     def _keep(self, record: EpochRecord) -> None:
+        verdict = self.watch.check(record.train_loss, self.trainer.learning_rate)
+        if verdict is not None:
+            self.message = verdict.message
+            if verdict.stop:
+                self.running = False  # the trainer takes this run off its list after this slice
+        elif self.message and self.running and not self.watch.recent:  # a new learning rate: a new watch
+            self.message = None
         self.history.append(record)
         if len(self.history) > MAX_HISTORY:
             self.history = [*self.history[:-1:2], self.history[-1]]

@@ -25,7 +25,7 @@ def get_run(
     build: Callable[[], Any],
     pictures: PictureMaker | None = None,
 ) -> tuple[LiveRun, bool]:
-    """The page's run for these settings: reused when `key` matches, else built afresh.
+    """The page's run for these settings: reused when `key` matches, else built afresh (playing if the old one was).
 
     Returns:
         (run, rebuilt) where rebuilt says a new model replaced an existing one.
@@ -35,11 +35,14 @@ def get_run(
     if isinstance(run, LiveRun) and run.key == key:
         run.touch()
         return run, False
+    was_playing = isinstance(run, LiveRun) and run.running
     if isinstance(run, LiveRun):
         run.pause()
     fresh = LiveRun(build(), key, pictures)
     live_hub.register(fresh)
     state[slot] = fresh
+    if was_playing:  # like TF Playground: a new network keeps playing, from fresh weights
+        fresh.play()
     return fresh, run is not None
 
 

@@ -1,5 +1,9 @@
 """The classification page under AppTest (the live view's frames are tested in tests/playground and e2e)."""
 
+import math
+
+import pytest
+
 from playground.live.scheduler import SCHEDULER
 from tests.helpers import live_view_data, wait_until
 from tests.pages.conftest import ROOT, open_page
@@ -172,3 +176,16 @@ def test_the_run_is_keyed_by_the_resolved_device(classification):
     assert _run(at).key[1] == "cpu"
     at.sidebar.selectbox(key="app/device").set_value("cpu").run()  # auto resolved to cpu already: keep the run
     assert _run(at).token == token and _run(at).trainer.X_train.device.type == "cpu"
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_a_finite_but_unstable_loss_at_learning_rate_ten_stops_with_one_message(activation):
+    at = open_page("pages/classification.py", query={"activation": activation, "lr": "10"})
+    at.button(key=K + "play").click().run()
+    run = _run(at)
+    assert wait_until(lambda: not run.running, timeout_s=60), "a learning rate of 10 trained on silently"
+    at.run()
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 1 and "Training is unstable" in warnings[0] and "try 1" in warnings[0]
+    assert live_view_data(at)["shown_message"] == warnings[0]  # the live view does not repeat it
+    assert all(math.isfinite(r.train_loss) for r in run.history)

@@ -67,3 +67,30 @@ def test_class_confidence_image_packs_class_and_confidence():
     pixels = class_confidence_image(probs)
     assert pixels[..., 0].tolist() == [[0, 0], [1, 1]]
     assert pixels[0, 0, 1] == round(0.8 * 255) and pixels[0, 1, 1] == 0 and pixels[1, 0, 1] == 255
+
+
+def test_pictures_of_a_model_that_just_diverged_still_draw():
+    from playground.figures import class_confidence_image, diverging_image, landscape_image, signed_tiles
+
+    bad = np.array([[np.nan, np.inf], [-np.inf, 1.0]])
+    assert diverging_image(bad).shape == (2, 2, 3)
+    tiles, dead = signed_tiles(bad[None])
+    assert tiles.shape == (1, 2, 2, 3) and not dead[0]
+    probs = np.full((3, 3, 2), np.nan)
+    assert class_confidence_image(probs)[..., 1].max() == 0  # no confidence where nothing is known
+    assert landscape_image(np.array([[np.nan, 1.0], [np.inf, 2.0]])).shape == (2, 2, 3)
+
+
+def test_a_diverged_classification_model_publishes_a_frame():
+    import torch
+
+    from core.classification import ClassificationConfig, build_experiment
+    from playground.classification_view import classification_pictures
+    from playground.live.run import LiveRun
+
+    run = LiveRun(build_experiment(ClassificationConfig()), key=None, pictures=classification_pictures)
+    with torch.no_grad():
+        for parameter in run.trainer.model.parameters():
+            parameter.fill_(float("nan"))
+    run.publish()
+    assert run.frame.pictures["boundary"].startswith("data:image/png")

@@ -239,7 +239,7 @@ function drawCounters(root, state) {
     value.dataset.testid = `live-${counter.label.toLowerCase().replace(/[^a-z]+/g, "-")}`;
   });
   const message = root.querySelector('[data-testid="live-message"]');
-  message.hidden = !f.message;
+  message.hidden = !f.message || f.message === state.data.shown_message; // the page already shows it
   message.textContent = f.message || "";
 }
 
