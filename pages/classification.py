@@ -7,6 +7,7 @@ from core.codegen_classification import classification_script
 from playground import classification_widgets as widgets
 from playground.classification_urlsync import restore_settings, save_settings
 from playground.classification_view import classification_pictures, closer_look, live_view_data
+from playground.code_ui import show_code
 from playground.live.controls import live_view, transport_controls
 from playground.live.session import get_run
 from playground.sidebar import current_device, current_seed
@@ -15,8 +16,8 @@ PAGE = "classification"
 
 st.title("Classification playground")
 st.caption(
-    "A neural network learns to separate coloured points, live. Press **Play**, then change the learning rate, "
-    "layers or activation and watch the decision boundary react. Same ideas as TensorFlow Playground, in PyTorch."
+    "A neural network learns to separate coloured points, live: press **Play**, then change the learning rate, "
+    "layers or activation and watch the boundary react (TensorFlow Playground's ideas, in PyTorch)."
 )
 restore_settings(PAGE, current_seed())
 buttons = st.container()
@@ -46,14 +47,4 @@ with live:
     with st.expander("Look closer at one neuron"):
         closer_look(run)
 
-with st.expander("Show the PyTorch code"):
-    st.caption("The plain PyTorch script for these settings: same data, model, seed and batch order, same losses.")
-    source = classification_script(config, epochs=max(run.epoch, 100))
-    st.download_button(
-        "Download as .py",
-        source,
-        file_name="playground_classification.py",
-        mime="text/x-python",
-        key=PAGE + "/download_code",
-    )
-    st.code(source, language="python")
+show_code(PAGE, classification_script(config, epochs=max(run.epoch, 100)), "playground_classification.py", device)

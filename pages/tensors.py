@@ -7,6 +7,7 @@ from core import common_errors, device_timing
 from core.tensor_ops import OPERATIONS, apply, broadcast_rule, matmul_rule, parse_index, selection_mask
 from core.tensors import TensorInputError, TensorSpec, build
 from playground.figures import timing_figure
+from playground.literal import literal
 from playground.sidebar import current_seed
 from playground.tensor_views import matmul_headline, show_facts, show_shape_rule, show_values
 from playground.tensor_widgets import op_params_ui, tensor_spec_ui
@@ -20,7 +21,7 @@ def built(name: str, spec: TensorSpec) -> tuple[torch.Tensor, str]:
     try:
         tensor, code = build(spec, name)
     except TensorInputError as error:
-        st.error(str(error))
+        st.error(literal(str(error)))
         tensor, code = st.session_state.get(PAGE + name, build(TensorSpec(), name))
         st.caption("Showing the last tensor that worked.")
         return tensor, code
@@ -45,7 +46,11 @@ with build_tab:
 
 with operate_tab:
     a, a_code = st.session_state.get(PAGE + "a", build(TensorSpec(), "a"))
-    st.caption(f"**a** is the tensor from Build: `{a_code}`")
+    with st.expander(
+        f"**a**, the tensor from Build: shape {list(a.shape)}, {str(a.dtype).removeprefix('torch.')}", expanded=True
+    ):
+        st.code(a_code, language="python")
+        show_values(a, PAGE + "operate/a")
     names = list(OPERATIONS)
     name = st.selectbox(
         "Operation", names, key=PAGE + "op", format_func=lambda n: f"{OPERATIONS[n].group}: {OPERATIONS[n].title}"
@@ -75,7 +80,7 @@ with operate_tab:
         try:
             result = apply(name, a, b, params)
         except TensorInputError as error:
-            st.error(str(error))
+            st.error(literal(str(error)))
         else:
             st.code(result.code, language="python")
             for note in result.notes:

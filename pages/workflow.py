@@ -5,6 +5,7 @@ import streamlit as st
 from core.codegen_regression import regression_script
 from core.regression import build_regression, weight_and_bias
 from playground.checkpoint_ui import save_and_load
+from playground.code_ui import show_code
 from playground.live.controls import live_view, transport_controls
 from playground.live.run import LiveRun
 from playground.live.session import get_run, namespaced
@@ -18,11 +19,12 @@ MAX_GHOSTS = 3
 
 st.title("The PyTorch workflow")
 st.caption(
-    "The course's chapter as one page: **1. data → 2. model → 3. loss and optimizer → 4. training loop → "
-    "5. evaluate → 6. save and load.** Press **Play** and watch the red predictions move onto the green test points. "
-    "Train with SGD, switch to Adam, and both paths stay on the loss landscape."
+    "The course's chapter as one page, numbered as in its script: **1. data → 2. model → 3. loss and optimizer → "
+    "4. training loop (and evaluating) → 5. save and load.** Press **Play** and watch the red predictions move onto "
+    "the green test points. Train with SGD, switch to Adam, and both paths stay on the loss landscape."
 )
 buttons = st.container()
+st.markdown("**3. Loss and optimizer**, changed while it trains · **4. Training loop**: Play, Step or Reset above")
 bar = st.columns(4, vertical_alignment="bottom")
 controls, live = st.columns([1, 3], gap="medium")
 config = regression_ui(list(bar), controls, current_seed())
@@ -46,7 +48,7 @@ with live:
         st.session_state.pop(GHOSTS, None)
         st.rerun()
 
-st.subheader("6. Save and load")
+st.subheader("5. Save and load")
 
 
 def _after_swap() -> None:
@@ -57,10 +59,4 @@ def _after_swap() -> None:
 
 save_and_load(PAGE + "/", run, run.experiment.test[0], _after_swap)
 
-with st.expander("Show the PyTorch code"):
-    st.caption("The plain PyTorch script for these settings: same data, model, seed and loop, same losses.")
-    source = regression_script(config, epochs=max(run.epoch, 100))
-    st.download_button(
-        "Download as .py", source, file_name="pytorch_workflow.py", mime="text/x-python", key=PAGE + "/download_code"
-    )
-    st.code(source, language="python")
+show_code(PAGE, regression_script(config, epochs=max(run.epoch, 100)), "pytorch_workflow.py", device)

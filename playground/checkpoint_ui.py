@@ -8,6 +8,7 @@ import streamlit as st
 import torch
 
 from core.checkpoints import MAX_CHECKPOINT_BYTES, MB, LoadedModel, load_into_copy, same_predictions, to_bytes
+from playground.literal import literal
 from playground.live.run import LiveRun
 from playground.upload_ui import file_upload, parsed_once
 
@@ -71,7 +72,7 @@ def save_and_load(page: str, run: LiveRun, X_check: torch.Tensor, on_swap: Calla
                 page + "upload", upload, lambda data, name: load_into_copy(model, data, name), (run.key, id(model))
             )
         if isinstance(loaded, ValueError):
-            st.error(str(loaded))
+            st.error(literal(str(loaded)))
             st.caption("Your current model is unchanged.")
             return
         _show_loaded(page, run, loaded, X_check, on_swap)

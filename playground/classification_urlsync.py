@@ -7,6 +7,7 @@ import streamlit as st
 from core.classification import ClassificationConfig
 from playground.classification_settings import decode, encode, widget_values
 from playground.classification_widgets import fill_missing
+from playground.literal import literal
 from playground.sidebar import SEED_KEY
 
 
@@ -19,7 +20,7 @@ def restore_settings(page: str, seed: int) -> None:
     if saved_key not in st.session_state:
         config, notices = decode(st.query_params.to_dict(), ClassificationConfig(seed=seed))
         for notice in notices:
-            st.info(notice)
+            st.info(literal(notice))
         st.session_state[saved_key] = config
         fill_missing(st.session_state, widget_values(config), overwrite=True)
         if config.seed != seed:

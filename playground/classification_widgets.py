@@ -102,7 +102,7 @@ def features_ui(box: DeltaGenerator) -> tuple[str, ...]:
 
 def hidden_layers_ui(box: DeltaGenerator) -> tuple[int, ...]:
     """Number of hidden layers and neurons per layer (each layer its own control)."""
-    box.markdown("#### Hidden layers")
+    box.markdown("#### Network")
     sizes = domain("hidden")
     layers = box.slider(
         "Hidden layers",

@@ -6,6 +6,8 @@ import logging
 
 import streamlit as st
 
+from playground.literal import literal
+
 LOGGER = logging.getLogger("playground")
 
 
@@ -14,7 +16,9 @@ def show_friendly_error(error: Exception) -> bool:
     LOGGER.exception("Unexpected error in a page", exc_info=error)
     detail = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
     st.error(
-        f"Something went wrong on this page ({type(error).__name__}: {detail}). "
-        "Your settings and model are kept: change a setting or press Reset to carry on."
+        literal(
+            f"Something went wrong on this page ({type(error).__name__}: {detail}). Your settings and model are "
+            "kept: change the last setting back, or reload the page."
+        )
     )
     return True

@@ -45,6 +45,13 @@ def _landscape(experiment: RegressionExperiment) -> dict[str, Any] | None:
     return picture
 
 
+def readable(value: float) -> str:
+    """Four decimals for everyday weights; three significant digits for huge or tiny ones (1.23e+17, not 18 digits)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    return f"{value:.4f}" if 1e-3 <= abs(value) < 1e4 or value == 0 else f"{value:.3g}"
+
+
 def regression_pictures(run: LiveRun) -> dict[str, Any]:
     """The frame's pictures: the model's curve, its test predictions, (w, b) counters, path and landscape."""
     experiment: RegressionExperiment = run.experiment
@@ -66,8 +73,8 @@ def regression_pictures(run: LiveRun) -> dict[str, Any]:
     if params is not None:
         data = experiment.config.data
         pictures["counters"] = [
-            {"label": "weight", "value": f"{params[0]:.4f} (true {data.weight:g})"},
-            {"label": "bias", "value": f"{params[1]:.4f} (true {data.bias:g})"},
+            {"label": "weight", "value": f"{readable(params[0])} (true {data.weight:g})"},
+            {"label": "bias", "value": f"{readable(params[1])} (true {data.bias:g})"},
         ]
         pictures["path"] = [[round(w, 5), round(b, 5)] for w, b in _thin(list(experiment.path), MAX_PATH_POINTS)]
         pictures["landscape"] = _landscape(experiment)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.models import ACTIVATIONS
@@ -19,6 +20,14 @@ from core.regression import (
 K = "workflow/"
 LEARNING_RATES: tuple[float, ...] = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 TARGET_TITLES = {"line": "a straight line", "sine": "a sine wave", "quadratic": "a parabola", "step": "a step"}
+
+
+CURVE_SETUP = {"model": "mlp", "activation": "tanh", "optimizer": "Adam", "lr": 0.03, "loss": "MSE"}  # fits in ~100
+
+
+def _suggest_mlp() -> None:
+    for name, value in CURVE_SETUP.items():
+        st.session_state[K + name] = value
 
 
 def regression_ui(top: list[DeltaGenerator], side: DeltaGenerator, seed: int) -> RegressionConfig:
@@ -49,8 +58,12 @@ def regression_ui(top: list[DeltaGenerator], side: DeltaGenerator, seed: int) ->
         neurons = cols[1].slider("Neurons", 1, 64, 16, key=K + "neurons")
         activation = side.selectbox("Activation", list(ACTIVATIONS), key=K + "activation")
         hidden = (neurons,) * layers
-    if target != "line" and kind != "mlp":
-        side.info("A straight line cannot follow this curve: try the small MLP and compare the test loss.")
+    if target != "line" and (kind != "mlp" or st.session_state.get(K + "optimizer", "SGD") == "SGD"):
+        side.info(
+            "A straight line cannot follow this curve, and plain SGD moves an MLP slowly: try a small MLP "
+            "with tanh, Adam at 0.03 and MSE, and compare the test loss."
+        )
+        side.button("Use that setup", key=K + "suggest_mlp", on_click=_suggest_mlp, icon=":material/auto_fix_high:")
     loss = top[0].selectbox(
         "Loss", list(LOSSES), key=K + "loss", format_func=lambda k: "L1 (MAE, the course's)" if k == "L1" else "MSE"
     )

@@ -9,23 +9,31 @@ from torch import Tensor
 from core.tensor_ops import ShapeRow
 from core.tensors import TensorInputError, as_display_array, facts, shape_text
 from playground.figures import tensor_heatmap
+from playground.literal import literal
 
 MAX_SHOWN = 60  # cells per side drawn; bigger tensors show their top-left corner
 
 
 def show_facts(tensor: Tensor) -> None:
-    """Shape, ndim, dtype, device, numel, bytes, stride and contiguity, as a compact table."""
+    """Shape, ndim, dtype, device, numel, bytes, stride and contiguity, as a compact table (nothing cut off)."""
     f = facts(tensor)
-    cols = st.columns(4)
-    cols[0].metric("shape", shape_text(f.shape))
-    cols[1].metric("ndim", f.ndim)
-    cols[2].metric("dtype", f.dtype)
-    cols[3].metric("device", f.device)
-    cols = st.columns(4)
-    cols[0].metric("numel", f"{f.numel:,}")
-    cols[1].metric("bytes", f"{f.nbytes:,}", help=f"{f.numel:,} elements × {f.element_bytes} bytes each")
-    cols[2].metric("stride", str(f.stride), help="Steps in memory to move one place along each dim")
-    cols[3].metric("contiguous", "yes" if f.contiguous else "no")
+    rows = [
+        ("shape", shape_text(f.shape), "size of each dim"),
+        ("ndim", str(f.ndim), "number of dims"),
+        ("dtype", f.dtype, f"{f.element_bytes} bytes per element"),
+        ("device", f.device, "where the numbers live"),
+        ("numel", f"{f.numel:,}", "elements in all"),
+        ("bytes", f"{f.nbytes:,}", f"{f.numel:,} × {f.element_bytes}"),
+        ("stride", str(f.stride), "steps in memory to move one place along each dim"),
+        ("contiguous", "yes" if f.contiguous else "no", "rows stored one after another"),
+    ]
+    half = (len(rows) + 1) // 2
+    columns = st.columns(2, gap="medium")
+    for column, part in zip(columns, (rows[:half], rows[half:]), strict=True):
+        column.markdown(
+            "| | | |\n|---|---|---|\n"
+            + "\n".join(f"| **{name}** | `{value}` | {meaning} |" for name, value, meaning in part)
+        )
 
 
 def _two_d(values: np.ndarray) -> np.ndarray:
@@ -41,7 +49,7 @@ def show_values(tensor: Tensor, key: str, highlight: np.ndarray | None = None) -
     try:
         values = as_display_array(tensor).numpy()
     except TensorInputError as error:
-        st.info(str(error))
+        st.info(literal(str(error)))
         return
     if tensor.ndim == 0:
         st.metric("value", f"{tensor.item():.6g}" if tensor.dtype.is_floating_point else str(tensor.item()))

@@ -29,12 +29,12 @@ def tensor_spec_ui(prefix: str, devices: list[str], default: TensorSpec | None =
         default: the values the widgets start from.
     """
     default = default or TensorSpec()
-    top = st.columns([2, 1, 1])
-    method = top[0].selectbox(
+    method = st.selectbox(
         "How", METHODS, index=METHODS.index(default.method), key=prefix + "method", format_func=METHOD_TITLES.get
     )
-    dtype = top[1].selectbox("dtype", list(DTYPES), index=list(DTYPES).index(default.dtype), key=prefix + "dtype")
-    device = top[2].selectbox(
+    top = st.columns(2)
+    dtype = top[0].selectbox("dtype", list(DTYPES), index=list(DTYPES).index(default.dtype), key=prefix + "dtype")
+    device = top[1].selectbox(
         "device",
         devices,
         key=prefix + "device",

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from playground.literal import literal
+
 T = TypeVar("T")
 NO_FILE_HAS_THIS_TYPE = "application/x-pytorch-playground-none"  # moves the extension check to file_upload
 
@@ -26,8 +28,10 @@ def file_upload(label: str, key: str, extensions: list[str], **options: Any) -> 
         return None
     if not upload.name.lower().endswith(tuple("." + extension.lower() for extension in extensions)):
         st.error(
-            f"{upload.name[:60]!r} was refused: only {', '.join('.' + e for e in extensions)} files are accepted "
-            "here. Remove it (×) or drop another file."
+            literal(
+                f"{upload.name[:60]!r} was refused: only {', '.join('.' + e for e in extensions)} files are accepted "
+                "here. Remove it (×) or drop another file."
+            )
         )
         return None
     return upload

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.data import download as downloads
 from core.data.images import ONLINE_SETS, ImageDataset, digits, shapes, torchvision_set
+from playground.literal import literal
 from playground.vision_view import labelled_sheet
 from playground.vision_widgets import dataset_ui
 
@@ -32,7 +33,7 @@ def _offer_download(prefix: str, name: str) -> None:
         try:
             downloads.download(name, progress=lambda fraction, message: bar.progress(min(fraction, 1.0), message))
         except downloads.DownloadError as error:
-            st.error(str(error))
+            st.error(literal(str(error)))
         else:
             st.rerun()
 

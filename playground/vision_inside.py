@@ -10,6 +10,7 @@ from core.cnn import class_probabilities, explain_conv_pixel, feature_maps
 from core.uploads import IMAGE_TYPES, DecodedImage, decode_image, looks_like_a_colour_photo, to_model_input
 from core.vision import VisionExperiment
 from playground.figures import png_data_uri
+from playground.literal import literal
 from playground.live.run import LiveRun
 from playground.upload_ui import file_upload, parsed_once
 from playground.vision_view import channel_sheet, conv_sum_text, labelled_sheet, matrix_figure, probability_figure
@@ -30,7 +31,7 @@ def _uploaded_image(prefix: str, experiment: VisionExperiment) -> Tensor | None:
         return None
     decoded = parsed_once(prefix + "upload", upload, lambda data, _name: decode_image(data))
     if isinstance(decoded, ValueError):
-        st.error(str(decoded))
+        st.error(literal(str(decoded)))
         return None
     return _show_what_the_model_sees(decoded, experiment)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 
@@ -24,3 +25,8 @@ def live_view_data(at: AppTest) -> dict:
     views = [e for e in at.get("bidi_component") if e.proto.component_name == "playground_live_view"]
     assert len(views) == 1
     return json.loads(views[0].proto.json)
+
+
+def plain(shown: str) -> str:
+    """A message as the learner reads it: the page escapes markdown in text that holds user input."""
+    return re.sub(r"\\(.)", r"\1", shown)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from devtools.browser import metric_value, wait_for_idle
+from devtools.browser import wait_for_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +15,8 @@ def test_build_a_tensor_then_matmul_it(page, app_url, screenshots):
     values.press("Control+Enter")
     page.get_by_text("a = torch.tensor([[1, 2], [3, 4], [5, 6]]").first.wait_for(timeout=30000)
     wait_for_idle(page)
-    assert metric_value(page, "shape") == "[3, 2]"
+    shape = page.locator("tr").filter(has_text="shape").first.locator("code")
+    assert shape.inner_text() == "[3, 2]"
     page.screenshot(path=str(screenshots / "tensors-build.png"), full_page=True)
 
     page.get_by_role("tab", name="Operate").click()

@@ -1,7 +1,10 @@
 """The Tensors page under AppTest: build, operate, the common errors, seeds and timing."""
 
+import re
+
 import pytest
 
+from tests.helpers import plain
 from tests.pages.conftest import open_page
 
 P = "tensors/"
@@ -13,7 +16,12 @@ def tensors():
 
 
 def _metrics(at):
-    return {m.label: m.value for m in at.metric}
+    """The facts tables' rows, name -> value (later tables win: the last facts shown)."""
+    facts = {}
+    for markdown in at.markdown:
+        for name, value in re.findall(r"\| \*\*(\w+)\*\* \| `([^`]*)` \|", markdown.value):
+            facts[name] = value
+    return facts
 
 
 def _codes(at):
@@ -52,7 +60,7 @@ def test_bad_lists_get_a_clear_message_and_the_last_tensor_stays(tensors, values
     at = tensors
     at.text_area(key=P + "a/values").set_value("[[7, 8], [9, 10]]").run()
     at.text_area(key=P + "a/values").set_value(values).run()
-    assert any(message in e.value for e in at.error)
+    assert any(message in plain(e.value) for e in at.error)
     assert _metrics(at)["shape"] == "[2, 2]" and any("last tensor that worked" in c.value for c in at.caption)
     assert not at.exception
 
@@ -61,7 +69,7 @@ def test_too_big_a_shape_is_capped_with_the_reason(tensors):
     at = tensors
     at.selectbox(key=P + "a/method").set_value("ones").run()
     at.text_input(key=P + "a/shape").set_value("5000, 5000").run()
-    assert any("caps tensors at 1,000,000" in e.value for e in at.error)
+    assert any("caps tensors at 1,000,000" in plain(e.value) for e in at.error)
 
 
 def test_matmul_draws_the_shape_rule_and_explains_the_error(tensors):
@@ -71,7 +79,7 @@ def test_matmul_draws_the_shape_rule_and_explains_the_error(tensors):
     assert "The shape rule of a @ b" in markdown and "inner" in markdown
     assert any(s.value == "Result shape: [2]" for s in at.success)  # b starts as ones(3): [2, 3] @ [3] fits
     at.text_input(key=P + "b/shape").set_value("2, 3").run()
-    assert any("cannot be multiplied" in e.value and "inner sizes" in e.value for e in at.error)
+    assert any("cannot be multiplied" in e.value and "inner sizes" in plain(e.value) for e in at.error)
     at.text_input(key=P + "b/shape").set_value("3, 4").run()
     assert "c = a @ b  # torch.matmul(a, b)" in _codes(at)
     assert any(m.value == "#### [2, :green[**3**]] @ [:green[**3**], 4] → [2, 4]" for m in at.markdown)
@@ -90,10 +98,10 @@ def test_invalid_reshape_and_out_of_range_index_name_the_rule(tensors):
     at = tensors
     at.selectbox(key=P + "op").set_value("reshape").run()
     at.text_input(key=P + "params/shape").set_value("4, 2").run()
-    assert any("must multiply to 6" in e.value for e in at.error)
+    assert any("must multiply to 6" in plain(e.value) for e in at.error)
     at.selectbox(key=P + "op").set_value("index").run()
     at.text_input(key=P + "params/index").set_value("7").run()
-    assert any("indices go from 0 to n-1" in e.value for e in at.error)
+    assert any("indices go from 0 to n-1" in plain(e.value) for e in at.error)
     at.text_input(key=P + "params/index").set_value("1, 0:2").run()
     assert "c = a[1, 0:2]" in _codes(at)
     assert any("selected cells outlined" in m.value for m in at.markdown)
@@ -117,7 +125,7 @@ def test_the_three_common_errors_show_real_messages_and_fixes(tensors):
 
 def test_reproducibility_with_and_without_a_seed(tensors):
     at = tensors
-    assert any("a == b everywhere: False" in i.value for i in at.info)
+    assert any("a == b everywhere: False" in plain(i.value) for i in at.info)
     at.toggle(key=P + "use_seed").set_value(True).run()
     assert any("a == b everywhere: True" in s.value for s in at.success)
     assert any("torch.manual_seed(42)" in c for c in _codes(at))
@@ -125,8 +133,18 @@ def test_reproducibility_with_and_without_a_seed(tensors):
 
 def test_timing_runs_on_the_cpu_and_says_there_is_no_gpu(tensors):
     at = tensors
-    assert any("No GPU here" in i.value for i in at.info)
+    assert any("No GPU here" in plain(i.value) for i in at.info)
     at.button(key=P + "time").click().run()
     rows = at.dataframe[0].value
     assert set(rows["device"]) == {"cpu"} and list(rows["n"]) == [64, 128, 256, 512, 1024]
     assert (rows["ms per matmul"] > 0).all()
+
+
+def test_typed_text_in_an_error_is_shown_literally_not_as_markdown(tensors):
+    at = tensors
+    at.selectbox(key=P + "a/method").set_value("zeros").run()
+    at.text_input(key=P + "a/shape").set_value("__import__('os')").run()
+    errors = [e.value for e in at.error]
+    assert errors and "__import__" in plain(errors[0])
+    assert "\\_\\_import\\_\\_" in errors[0]  # escaped: markdown would turn __import__ into a bold "import"
+    assert _metrics(at)["shape"] == "[2, 3]"  # the last tensor that worked is kept (from a list, [2, 3])

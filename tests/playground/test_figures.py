@@ -94,3 +94,18 @@ def test_a_diverged_classification_model_publishes_a_frame():
             parameter.fill_(float("nan"))
     run.publish()
     assert run.frame.pictures["boundary"].startswith("data:image/png")
+
+
+def test_weights_read_well_at_any_size():
+    from playground.regression_view import readable
+
+    assert readable(0.3367) == "0.3367" and readable(0.0) == "0.0000"
+    assert readable(-785161734431178752.0) == "-7.85e+17" and readable(2.5e-7) == "2.5e-07"
+
+
+def test_literal_escapes_every_markdown_character():
+    from playground.literal import literal
+
+    assert literal("**bold** _x_ `c` [l](u) $x$ :red[t] <b>") == (
+        "\\*\\*bold\\*\\* \\_x\\_ \\`c\\` \\[l\\]\\(u\\) \\$x\\$ \\:red\\[t\\] \\<b\\>"
+    )

@@ -146,8 +146,9 @@ function drawChart(canvas, rawSeries, yLabel, fixedRange, logScale) {
   ctx.fillText(label(low), left - 4 * ratio, h - bottom);
   ctx.textAlign = "center";
   ctx.fillText("Epoch", left + (w - left) / 2, h - 6 * ratio);
-  ctx.fillText(String(first), left, h - bottom + 13 * ratio);
-  ctx.fillText(String(last), w - 14 * ratio, h - bottom + 13 * ratio);
+  ctx.fillText(first.toLocaleString("en-US"), left, h - bottom + 13 * ratio);
+  ctx.textAlign = "right"; // the last epoch ends at the edge, never cut off
+  ctx.fillText(last.toLocaleString("en-US"), w - 2 * ratio, h - bottom + 13 * ratio);
   ctx.textAlign = "left";
   ctx.fillText(logScale ? `${yLabel} (log scale)` : yLabel, left + 4 * ratio, 12 * ratio);
   let legendX = left + (logScale ? 130 : 80) * ratio;
@@ -287,8 +288,24 @@ function plotArea(canvas, ratio) {
   const left = 44 * ratio;
   const bottom = 30 * ratio;
   const top = 8 * ratio;
-  const right = 8 * ratio;
+  const right = 16 * ratio; // room for half of the last x label
   return { left, top, width: canvas.width - left - right, height: canvas.height - top - bottom };
+}
+
+// Round tick values (1, 2 or 5 times a power of ten) inside [low, high], and how many decimals they need.
+function niceTicks(low, high, count) {
+  const raw = (high - low) / Math.max(count, 1);
+  if (!(raw > 0) || !isFinite(raw)) return { values: [low], decimals: 2 };
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) || 10 * power;
+  const values = [];
+  for (let v = Math.ceil(low / step) * step; v <= high + step * 1e-9; v += step) values.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return { values, decimals: Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) };
+}
+
+function tickText(value, decimals) {
+  const text = value.toFixed(Math.min(decimals, 6));
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text; // never "-0.00"
 }
 
 function axes(ctx, area, ratio, xRange, yRange, xLabel, yLabel) {
@@ -299,14 +316,12 @@ function axes(ctx, area, ratio, xRange, yRange, xLabel, yLabel) {
   ctx.strokeRect(area.left, area.top, area.width, area.height);
   ctx.fillStyle = "#555";
   ctx.font = `${11 * ratio}px sans-serif`;
-  for (let i = 0; i <= 4; i++) {
-    const xv = xRange[0] + ((xRange[1] - xRange[0]) * i) / 4;
-    const yv = yRange[0] + ((yRange[1] - yRange[0]) * i) / 4;
-    ctx.textAlign = "center";
-    ctx.fillText(xv.toFixed(2), toX(xv), area.top + area.height + 13 * ratio);
-    ctx.textAlign = "right";
-    ctx.fillText(yv.toFixed(2), area.left - 4 * ratio, toY(yv) + 4 * ratio);
-  }
+  const xs = niceTicks(xRange[0], xRange[1], 4);
+  const ys = niceTicks(yRange[0], yRange[1], 4);
+  ctx.textAlign = "center";
+  for (const xv of xs.values) ctx.fillText(tickText(xv, xs.decimals), toX(xv), area.top + area.height + 13 * ratio);
+  ctx.textAlign = "right";
+  for (const yv of ys.values) ctx.fillText(tickText(yv, ys.decimals), area.left - 4 * ratio, toY(yv) + 4 * ratio);
   ctx.textAlign = "center";
   ctx.fillText(xLabel, area.left + area.width / 2, area.top + area.height + 26 * ratio);
   ctx.save();
@@ -381,12 +396,13 @@ function drawLandscape(root, state) {
   ctx.clip();
   for (const ghost of state.data.ghosts || []) {
     line(ctx, ghost.path, map, "rgba(60, 60, 60, 0.55)", 1.5 * ratio, [4 * ratio, 3 * ratio]);
-    const end = ghost.path[ghost.path.length - 1];
-    if (end) {
+    const start = ghost.path[0]; // labelled where it began: its end sits on the star
+    if (start) {
       ctx.fillStyle = "#333";
       ctx.font = `${11 * ratio}px sans-serif`;
-      ctx.textAlign = "left";
-      ctx.fillText(ghost.label, map.toX(end[0]) + 5 * ratio, map.toY(end[1]) - 5 * ratio);
+      ctx.textAlign = map.toX(start[0]) > area.left + area.width / 2 ? "right" : "left";
+      const shift = ctx.textAlign === "right" ? -6 : 6;
+      ctx.fillText(ghost.label, map.toX(start[0]) + shift * ratio, map.toY(start[1]) + 14 * ratio);
     }
   }
   const path = (state.pictures || {}).path || [];
