@@ -18,22 +18,21 @@ def show_facts(tensor: Tensor) -> None:
     """Shape, ndim, dtype, device, numel, bytes, stride and contiguity, as a compact table (nothing cut off)."""
     f = facts(tensor)
     rows = [
-        ("shape", shape_text(f.shape), "size of each dim"),
-        ("ndim", str(f.ndim), "number of dims"),
-        ("dtype", f.dtype, f"{f.element_bytes} bytes per element"),
-        ("device", f.device, "where the numbers live"),
-        ("numel", f"{f.numel:,}", "elements in all"),
-        ("bytes", f"{f.nbytes:,}", f"{f.numel:,} × {f.element_bytes}"),
-        ("stride", str(f.stride), "steps in memory to move one place along each dim"),
-        ("contiguous", "yes" if f.contiguous else "no", "rows stored one after another"),
+        ("shape", shape_text(f.shape)),
+        ("numel", f"{f.numel:,}"),
+        ("ndim", str(f.ndim)),
+        ("bytes", f"{f.nbytes:,} ({f.numel:,} × {f.element_bytes})"),
+        ("dtype", f.dtype),
+        ("stride", str(f.stride)),
+        ("device", f.device),
+        ("contiguous", "yes" if f.contiguous else "no"),
     ]
-    half = (len(rows) + 1) // 2
-    columns = st.columns(2, gap="medium")
-    for column, part in zip(columns, (rows[:half], rows[half:]), strict=True):
-        column.markdown(
-            "| | | |\n|---|---|---|\n"
-            + "\n".join(f"| **{name}** | `{value}` | {meaning} |" for name, value, meaning in part)
-        )
+    pairs = [rows[i : i + 2] for i in range(0, len(rows), 2)]
+    st.markdown(
+        "| | | | |\n|---|---|---|---|\n"
+        + "\n".join("| " + " | ".join(f"**{name}** | `{value}`" for name, value in pair) + " |" for pair in pairs)
+    )
+    st.caption("stride: steps in memory to move one place along each dim; contiguous: rows stored one after another.")
 
 
 def _two_d(values: np.ndarray) -> np.ndarray:

@@ -141,11 +141,13 @@ def matrix_figure(
     highlight: tuple[tuple[int, int], tuple[int, int]] | None = None,
     signed: bool = False,
     height: int | None = None,
+    digits: int = 2,
+    top: float | None = None,
 ) -> go.Figure:
     """A small 2-D tensor as an annotated heatmap, optionally with a rectangle (the kernel's window).
 
     Signed values (kernels, products) use the app's orange-white-blue scale centred on 0,
-    so +0.04 is pale blue and -0.04 pale orange; unsigned ones (pixels) use blues.
+    so +0.04 is pale blue and -0.04 pale orange; unsigned ones (pixels) use blues up to `top`.
     """
     array = values.detach().float().cpu().numpy()
     annotate = array.size <= 100
@@ -155,11 +157,11 @@ def matrix_figure(
             z=array,
             colorscale=DIVERGING_SCALE if signed else "Blues",
             zmin=-span if signed else min(0.0, float(array.min())),
-            zmax=span if signed else max(1.0, float(array.max())),
+            zmax=span if signed else (top if top is not None else max(1.0, float(array.max()))),
             showscale=False,
             xgap=1,
             ygap=1,
-            text=[[f"{v:.2f}" for v in row] for row in array] if annotate else None,
+            text=[[f"{v:.{digits}f}" for v in row] for row in array] if annotate else None,
             texttemplate="%{text}" if annotate else None,
             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
         )

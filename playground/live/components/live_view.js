@@ -316,8 +316,8 @@ function axes(ctx, area, ratio, xRange, yRange, xLabel, yLabel) {
   ctx.strokeRect(area.left, area.top, area.width, area.height);
   ctx.fillStyle = "#555";
   ctx.font = `${11 * ratio}px sans-serif`;
-  const xs = niceTicks(xRange[0], xRange[1], 4);
-  const ys = niceTicks(yRange[0], yRange[1], 4);
+  const xs = niceTicks(xRange[0], xRange[1], 5);
+  const ys = niceTicks(yRange[0], yRange[1], 5);
   ctx.textAlign = "center";
   for (const xv of xs.values) ctx.fillText(tickText(xv, xs.decimals), toX(xv), area.top + area.height + 13 * ratio);
   ctx.textAlign = "right";
