@@ -136,8 +136,7 @@ def _read_state(data: bytes, file_format: str) -> dict[str, Tensor]:
             state: object = load_safetensors(data)
         except (SafetensorError, ValueError, OSError) as error:
             raise CheckpointError(
-                f"This is not a complete .safetensors file ({str(error).splitlines()[0][:120]}). "
-                "Download it again."
+                f"This is not a complete .safetensors file ({str(error).splitlines()[0][:120]}). Download it again."
             ) from error
     else:
         state = _torch_load(data)

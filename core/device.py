@@ -81,11 +81,6 @@ def versions() -> dict[str, str]:
     return found
 
 
-def make_generator(seed: int) -> torch.Generator:
-    """A local CPU random generator: many learners share one process, so no global seeding."""
-    return torch.Generator().manual_seed(int(seed))
-
-
 @functools.cache
 def configure_threads(max_threads: int = 1) -> int:
     """Set torch's intra-op threads once per process (cached): tiny models run fastest on one.

@@ -36,12 +36,6 @@ LOSSES: dict[str, str] = {
 }
 
 
-def loss_title(name: str, n_classes: int) -> str:
-    """A short name of the loss that `name` means for this many classes (what a selectbox shows)."""
-    if name == "auto":
-        return "BCEWithLogitsLoss" if n_classes == 2 else "CrossEntropyLoss"
-    return "MSE on probabilities"
-
 REGULARIZATIONS: tuple[str, ...] = ("none", "L1", "L2")
 REGULARIZATION_RATES: tuple[float, ...] = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # TF's
 LEARNING_RATES: tuple[float, ...] = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # TF's
@@ -58,9 +52,9 @@ def make_loss(name: str, n_classes: int) -> nn.Module:
 
 
 def loss_label(name: str, n_classes: int) -> str:
-    """The loss's PyTorch name, as the learner should read it."""
+    """The loss's PyTorch name for this many classes, as the learner should read it (a selectbox's label)."""
     if name == "mse":
-        return "MSELoss on probabilities"
+        return "MSE on probabilities"
     return "BCEWithLogitsLoss" if n_classes == 2 else "CrossEntropyLoss"
 
 

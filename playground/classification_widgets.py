@@ -15,7 +15,7 @@ from core.classification import ClassificationConfig, DataConfig, TrainConfig
 from core.data.toy2d import DATASETS
 from core.features import FEATURES
 from core.models import MLPConfig
-from core.objectives import LOSSES, loss_title
+from core.objectives import LOSSES, loss_label
 from playground.classification_settings import K, domain
 
 REGEN_KEY = K + "regen"  # not a widget: the Regenerate counter
@@ -160,8 +160,8 @@ def training_ui(
         "Loss",
         list(LOSSES),
         key=K + "loss",
-        format_func=lambda name: loss_title(name, n_classes),
-        help="; ".join(f"{loss_title(name, n_classes)}: {text}" for name, text in LOSSES.items()),
+        format_func=lambda name: loss_label(name, n_classes),
+        help="; ".join(f"{loss_label(name, n_classes)}: {text}" for name, text in LOSSES.items()),
     )
     train = TrainConfig(
         loss=loss,

@@ -6,7 +6,16 @@ import numpy as np
 import streamlit as st
 from torch import Tensor
 
-from core.tensor_ops import ShapeRow
+from core.tensor_ops import (
+    OPERATIONS,
+    OpParams,
+    ShapeRow,
+    apply,
+    broadcast_rule,
+    matmul_rule,
+    parse_index,
+    selection_mask,
+)
 from core.tensors import TensorInputError, as_display_array, facts, shape_text
 from playground.figures import tensor_heatmap
 from playground.literal import literal
@@ -129,3 +138,36 @@ def matmul_headline(a_shape: tuple[int, ...], b_shape: tuple[int, ...], result: 
     b_parts[b_inner] = f":{colour}[**{b_shape[b_inner]}**]"
     after = shape_text(result) if result is not None else ":red[✗]"
     return f"#### [{', '.join(a_parts)}] @ [{', '.join(b_parts)}] → {after}"
+
+
+def show_operation(name: str, a: Tensor, b: Tensor | None, params: OpParams, prefix: str) -> None:
+    """The operation's shape rule (matmul, broadcasting), its one line of PyTorch, notes and the result c."""
+    if name == "matmul" and b is not None:
+        rows, shape = matmul_rule(tuple(a.shape), tuple(b.shape))
+        st.markdown(matmul_headline(tuple(a.shape), tuple(b.shape), shape))
+        show_shape_rule(rows, shape, "The shape rule of a @ b")
+    elif OPERATIONS[name].group == "Elementwise" and b is not None:
+        rows, shape = broadcast_rule(tuple(a.shape), tuple(b.shape))
+        show_shape_rule(rows, shape, "Broadcasting, compared from the right")
+        if shape is not None and tuple(b.shape) != shape:
+            st.markdown(
+                f"**b, stretched to {list(shape)}** (`b.expand({', '.join(map(str, shape))})`: no copy "
+                "is made, the stride of a stretched dim is 0)"
+            )
+            show_values(b.expand(shape), prefix + "broadcast/b")
+    try:
+        result = apply(name, a, b, params)
+    except TensorInputError as error:
+        st.error(literal(str(error)))
+    else:
+        st.code(result.code, language="python")
+        for note in result.notes:
+            st.caption(note)
+        if name == "index":
+            st.markdown("**a, with the selected cells outlined**")
+            show_values(
+                a, prefix + "index/a", highlight=selection_mask(tuple(a.shape), parse_index(params.index)).numpy()
+            )
+        st.markdown("**c**")
+        show_facts(result.value)
+        show_values(result.value, prefix + "result")

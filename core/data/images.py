@@ -11,7 +11,6 @@ Every set returns images as float32 [N, 1, 28, 28] in 0..1 (ink bright on dark, 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,8 +107,6 @@ def torchvision_set(name: str, root: Path, *, train: bool = True) -> ImageDatase
     images = data.data.float().div(255.0).unsqueeze(1)
     return ImageDataset(images, data.targets.long(), tuple(data.classes))
 
-
-ImageSource = Callable[..., ImageDataset]
 
 OFFLINE_SETS: dict[str, str] = {
     "digits": "Handwritten digits (scikit-learn, offline)",
