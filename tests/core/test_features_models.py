@@ -55,3 +55,23 @@ def test_initialisation_equals_pytorch_default_under_manual_seed():
 def test_build_mlp_rejects_out_of_range(bad):
     with pytest.raises(ValueError):
         build_mlp(2, bad, 1, seed=0)
+
+
+def test_eval_mode_restores_the_mode_even_when_the_block_raises():
+    import pytest
+    from torch import nn
+
+    from core.models import eval_mode
+
+    model = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
+    model.train()
+    with eval_mode(model):
+        assert not model.training and not model[1].training
+    assert model.training and model[1].training
+    with pytest.raises(RuntimeError), eval_mode(model):
+        raise RuntimeError("boom")
+    assert model.training
+    model.eval()
+    with eval_mode(model):
+        pass
+    assert not model.training  # a model in eval mode stays there

@@ -223,3 +223,27 @@ def test_a_damaged_download_is_refused(tmp_path, tiny_mnist_server):
 def test_offline_download_fails_with_a_clear_message(tmp_path):
     with pytest.raises(downloads.DownloadError, match="may be offline: the digits and shapes data sets work"):
         downloads.download("FashionMNIST", tmp_path, mirrors=["http://127.0.0.1:9/"], timeout_s=2)
+
+
+def test_two_learners_downloading_at_once_do_not_clash(tmp_path, tiny_mnist_server):
+    import threading
+
+    mirror, resources = tiny_mnist_server
+    root, errors = tmp_path / "data", []
+
+    def fetch() -> None:
+        try:
+            downloads.download("MNIST", root, mirrors=[mirror], resources=resources)
+        except Exception as error:  # noqa: BLE001 - any failure fails the test below
+            errors.append(error)
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors and downloads.is_downloaded("MNIST", root, resources)
+    assert sorted(p.name for p in (root / "MNIST" / "raw").iterdir()) == sorted(
+        name.removesuffix(".gz") for name, _ in resources
+    )  # no partial or temporary files left behind
+    assert len(torchvision_set("MNIST", root, train=True).labels) == 12

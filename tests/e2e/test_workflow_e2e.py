@@ -36,6 +36,16 @@ def test_train_save_then_load_gives_the_same_predictions(page, app_url, screensh
     assert equal.count() == 1, page.locator("[data-testid='stMarkdownContainer']").all_inner_texts()[-6:]
     page.screenshot(path=str(screenshots / "workflow-loaded.png"), full_page=True)
 
+    page.locator("button").filter(has_text="Step").first.click()  # one more epoch: the weights differ from the file
+    page.get_by_text("predicts differently").first.wait_for(timeout=30000)
+    stepped = _epoch(page)
+    page.get_by_role("button", name="Use the loaded weights").click()
+    page.get_by_text("The loaded model's predictions equal your trained model's.").first.wait_for(timeout=30000)
+    wait_for_idle(page)
+    assert page.get_by_text("predicts differently").count() == 0
+    assert wait_until(lambda: _epoch(page) == stepped)  # the counters keep the run's epoch and losses
+    assert page.locator("[data-testid='live-train-loss']").first.inner_text() != "–"
+
     bad = tmp_path / "broken.pt"
     bad.write_bytes(saved.read_bytes()[:40])
     page.locator("input[type='file']").set_input_files(str(bad))

@@ -145,3 +145,17 @@ def test_no_epoch_is_trained_after_pause_returns():
         stopped = run.epoch
         assert wait_until(lambda: not SCHEDULER.is_training(run))
         assert run.epoch == stopped
+
+
+def test_a_new_network_keeps_playing_like_tf_playground():
+    state: dict = {}
+    config = _config()
+    run, _ = get_run(state, "classification", structure_key(config), lambda: build_experiment(config))
+    run.play()
+    wider = ClassificationConfig(model=MLPConfig((4, 4, 2), "tanh"))  # a layer added while it trains
+    fresh, rebuilt = get_run(state, "classification", structure_key(wider), lambda: build_experiment(wider))
+    assert rebuilt and fresh is not run and not run.running and fresh.running
+    assert wait_until(lambda: fresh.epoch >= 2)
+    fresh.pause()
+    idle, _ = get_run(state, "classification", structure_key(config), lambda: build_experiment(config))
+    assert not idle.running  # a paused run's replacement waits for Play
