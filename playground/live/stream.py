@@ -1,7 +1,7 @@
 """The frame stream: one server-sent-events response per open live view.
 
 Served as a Starlette route beside Streamlit (see streamlit_app.py). It sends
-a frame whenever the run's trainer publishes a new one (at most about 20 a
+a frame whenever the run's trainer publishes a new one (at most 15 a
 second), with only the epoch records and pictures the browser has not seen
 yet, so the page redraws without any Streamlit rerun.
 """

@@ -15,7 +15,7 @@ def test_build_a_tensor_then_matmul_it(page, app_url, screenshots):
     values.press("Control+Enter")
     page.get_by_text("a = torch.tensor([[1, 2], [3, 4], [5, 6]]").first.wait_for(timeout=30000)
     wait_for_idle(page)
-    shape = page.locator("tr").filter(has_text="shape").first.locator("code")
+    shape = page.locator("td", has_text="shape").first.locator("xpath=following-sibling::td[1]//code")
     assert shape.inner_text() == "[3, 2]"
     page.screenshot(path=str(screenshots / "tensors-build.png"), full_page=True)
 
