@@ -162,13 +162,12 @@ def evaluate(X: Tensor, y: Tensor) -> tuple[float, float]:
 shuffle = torch.Generator().manual_seed(SEED)  # batch order
 for epoch in range(args.epochs):
     model.train()
-    if 0 < BATCH_SIZE < len(X_train):
+    if 0 < BATCH_SIZE < len(X_train):  # shuffle once, then take the batches in turn (as the playground does)
         order = torch.randperm(len(X_train), generator=shuffle)
-        batches = [order[i : i + BATCH_SIZE] for i in range(0, len(X_train), BATCH_SIZE)]
+        batches = zip(X_train[order].split(BATCH_SIZE), y_train[order].split(BATCH_SIZE))
     else:
-        batches = [torch.arange(len(X_train))]  # full batch
-    for idx in batches:
-        X, y = X_train[idx], y_train[idx]
+        batches = [(X_train, y_train)]  # full batch
+    for X, y in batches:
         y_logits = model(X)  # 1. forward pass
         loss = {loss_expr}  # 2. loss
 {_penalty_source(config)}        optimizer.zero_grad()  # 3. zero gradients

@@ -94,20 +94,38 @@ def test_script_shows_the_five_numbered_steps_and_settings():
     compile(source, "script.py", "exec")
 
 
-def test_the_script_prints_the_pages_numbers_at_a_long_horizon_on_a_chaotic_setting(tmp_path):
-    # Momentum 0.9 amplifies any rounding difference; 500 epochs printed to 6 decimals must all agree.
-    config = ClassificationConfig(
-        data=DataConfig(dataset="xor", noise=35),
-        model=MLPConfig((5, 5), "tanh"),
-        train=TrainConfig(learning_rate=0.1, momentum=0.9, batch_size=10),
-        seed=5,
-    )
+LONG_HORIZON = {
+    # Momentum 0.9 amplifies any rounding difference.
+    "xor-chaotic-momentum-500": (
+        ClassificationConfig(
+            data=DataConfig(dataset="xor", noise=35),
+            model=MLPConfig((5, 5), "tanh"),
+            train=TrainConfig(learning_rate=0.1, momentum=0.9, batch_size=10),
+            seed=5,
+        ),
+        500,
+    ),
+    # Seven features and 6 x 8 neurons: BLAS rounds by memory alignment too, so the batches must be alike.
+    "tf-largest-200": (
+        ClassificationConfig(
+            data=DataConfig(dataset="spiral"),
+            features=("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2"),
+            model=MLPConfig((8,) * 6, "tanh"),
+        ),
+        200,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(LONG_HORIZON))
+def test_the_script_prints_the_pages_numbers_at_a_long_horizon(tmp_path, name):
+    config, epochs = LONG_HORIZON[name]
     script = tmp_path / "script.py"
-    script.write_text(classification_script(config, epochs=500))
+    script.write_text(classification_script(config, epochs=epochs))
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     printed = [LINE.match(line).groups() for line in done.stdout.splitlines() if LINE.match(line)]
-    assert len(printed) == 500
+    assert len(printed) == epochs
     trainer = build_experiment(config).trainer
     for epoch, train_loss, train_acc, test_loss, test_acc in printed:
         record = trainer.run_epoch()
