@@ -11,6 +11,7 @@ from playground.vision_view import labelled_sheet
 from playground.vision_widgets import dataset_ui
 
 SAMPLES_SHOWN = 24
+LIVE_LIMIT = 12_000  # images trained live: an epoch of FashionMNIST's first 12,000 takes seconds, all 60,000 minutes
 
 
 @st.cache_resource(show_spinner="Loading images...", max_entries=4)
@@ -25,13 +26,18 @@ def load_images(name: str, seed: int) -> ImageDataset:
 
 def _offer_download(prefix: str, name: str) -> None:
     st.info(
-        f"{name} is not on this machine yet. Downloading needs the internet; the digits and shapes "
-        "work offline. Until it is here, the page uses the digits."
+        f"{name} is not on this machine yet. Download it (needs the internet) or install it with "
+        f"{downloads.INSTALL_HINT[name]}; the digits and shapes work offline. Until it is here, the page uses "
+        "the digits."
     )
     if st.button(f"Download {name}", key=prefix + "download"):
         bar = st.progress(0.0, text="Connecting...")
         try:
-            downloads.download(name, progress=lambda fraction, message: bar.progress(min(fraction, 1.0), message))
+            downloads.download(
+                name,
+                downloads.DEFAULT_ROOT,
+                progress=lambda fraction, message: bar.progress(min(fraction, 1.0), message),
+            )
         except downloads.DownloadError as error:
             st.error(literal(str(error)))
         else:
@@ -41,10 +47,22 @@ def _offer_download(prefix: str, name: str) -> None:
 def data_section(prefix: str, seed: int) -> tuple[str, ImageDataset]:
     """The data set picker, samples and the [B, C, H, W] shape; returns the name in use and its images."""
     name = dataset_ui()
-    if name in ONLINE_SETS and not downloads.is_downloaded(name):
-        _offer_download(prefix, name)
-        name = "digits"
+    if name in ONLINE_SETS and not downloads.is_downloaded(name, downloads.DEFAULT_ROOT):
+        local = downloads.find_local_copy(name)
+        if local is not None:
+            with st.spinner(f"Unpacking {name} from {local} for torchvision..."):
+                downloads.unpack_local_copy(name, local, downloads.DEFAULT_ROOT)
+            st.toast(f"Found {name} on this machine ({local}) and unpacked it for torchvision.")
+        else:
+            _offer_download(prefix, name)
+            name = "digits"
     data = load_images(name, seed if name == "shapes" else 0)  # only the drawn shapes depend on the seed
+    if len(data.labels) > LIVE_LIMIT:
+        st.caption(
+            f"Training live on the first {LIVE_LIMIT:,} of {len(data.labels):,} images, so an epoch takes seconds "
+            "(the course trains on all of them; the generated script can too)."
+        )
+        data = ImageDataset(data.images[:LIVE_LIMIT], data.labels[:LIVE_LIMIT], data.classes)
     st.image(
         labelled_sheet(
             data.images[:SAMPLES_SHOWN], [data.classes[int(y)] for y in data.labels[:SAMPLES_SHOWN]], per_row=12

@@ -1,8 +1,11 @@
-"""Download FashionMNIST or MNIST with a progress callback, check every file, and unpack it for torchvision.
+"""Get FashionMNIST or MNIST for torchvision: from a copy already on the machine, or downloaded.
 
-Real code for an online machine; offline it fails fast with DownloadError and a
-clear message, and the offline data sets keep working. Tests exercise it
-against tiny files served on loopback.
+A local copy comes first: Debian's dataset-fashion-mnist package installs the
+four idx files (re-compressed, so torchvision's md5s differ); they are unpacked
+into the layout torchvision.datasets.FashionMNIST(root, download=False) reads.
+Otherwise the download reports progress, checks every file and unpacks it; offline
+it fails fast with DownloadError and a clear message, and the offline data sets
+keep working. Tests exercise both on tiny files they write or serve on loopback.
 """
 
 from __future__ import annotations
@@ -21,6 +24,14 @@ from pathlib import Path
 Progress = Callable[[float, str], None]  # (fraction done 0..1, what is happening)
 DEFAULT_ROOT = Path(os.environ.get("PLAYGROUND_DATA", Path.home() / ".cache" / "pytorch-playground"))
 CHUNK = 64 * 1024
+LOCAL_FOLDERS: dict[str, tuple[Path, ...]] = {  # where packages install the idx files
+    "FashionMNIST": (Path("/usr/share/datasets/fashion-mnist"),),
+    "MNIST": (Path("/usr/share/datasets/mnist"),),
+}
+INSTALL_HINT: dict[str, str] = {
+    "FashionMNIST": "sudo apt-get install dataset-fashion-mnist (Debian, Ubuntu)",
+    "MNIST": "a machine with internet access",
+}
 MAX_DOWNLOAD_BYTES = 100_000_000  # the largest MNIST-family file is about 26 MB
 
 
@@ -132,9 +143,7 @@ def _fetch_and_unpack(
     target = folder / filename.removesuffix(".gz")
     if target.exists():
         return
-    token = uuid.uuid4().hex[:8]  # private names: another process downloading the same file cannot clash
-    packed = folder / f".{filename}.{token}.part"
-    unpacked = folder / f".{target.name}.{token}.part"
+    packed = folder / f".{filename}.{uuid.uuid4().hex[:8]}.part"  # a private name: no clash with another process
     errors = []
 
     def step(done: int, total: int) -> None:
@@ -153,12 +162,63 @@ def _fetch_and_unpack(
                 f"Could not download {name} ({'; '.join(errors)[:200]}). This machine may be offline: "
                 "the digits and shapes data sets work without the internet."
             )
-        try:
-            with gzip.open(packed, "rb") as source, open(unpacked, "wb") as out:
-                shutil.copyfileobj(source, out)
-        except (OSError, EOFError) as error:
-            raise DownloadError(f"{filename} is not a valid .gz file; try the download again.") from error
-        os.replace(unpacked, target)  # appears whole, or not at all
+        _unpack(packed, target)
     finally:
         packed.unlink(missing_ok=True)
-        unpacked.unlink(missing_ok=True)
+
+
+def find_local_copy(
+    name: str, folders: Sequence[Path] | None = None, resources: Sequence[tuple[str, str]] | None = None
+) -> Path | None:
+    """The first folder that holds every idx file of `name` (gzipped or not), or None."""
+    files = [filename for filename, _ in (resources if resources is not None else _sources(name)[1])]
+    for folder in folders if folders is not None else LOCAL_FOLDERS.get(name, ()):
+        if all((folder / f).is_file() or (folder / f.removesuffix(".gz")).is_file() for f in files):
+            return Path(folder)
+    return None
+
+
+def unpack_local_copy(
+    name: str, source: Path, root: Path = DEFAULT_ROOT, resources: Sequence[tuple[str, str]] | None = None
+) -> Path:
+    """Unpack (or copy) a local copy's idx files into root/name/raw for torchvision; returns that folder.
+
+    Raises:
+        DownloadError: a file is not a valid .gz file.
+    """
+    files = [filename for filename, _ in (resources if resources is not None else _sources(name)[1])]
+    folder = raw_folder(root, name)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _folder_lock(folder):
+        for filename in files:
+            target = folder / filename.removesuffix(".gz")
+            if target.exists():
+                continue
+            packed = source / filename
+            if packed.is_file():
+                _unpack(packed, target)
+            else:
+                _replace_with_copy(source / target.name, target)
+    return folder
+
+
+def _unpack(packed: Path, target: Path) -> None:
+    """Gunzip `packed` to `target` through a private temporary name, so `target` appears whole or not at all."""
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        with gzip.open(packed, "rb") as source, open(partial, "wb") as out:
+            shutil.copyfileobj(source, out)
+        os.replace(partial, target)
+    except (OSError, EOFError) as error:
+        raise DownloadError(f"{packed.name} is not a valid .gz file; try again or get a fresh copy.") from error
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _replace_with_copy(source: Path, target: Path) -> None:
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)

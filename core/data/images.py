@@ -113,7 +113,7 @@ OFFLINE_SETS: dict[str, str] = {
     "shapes": "Drawn shapes (generated, offline)",
 }
 ONLINE_SETS: dict[str, str] = {
-    "FashionMNIST": "FashionMNIST (torchvision, downloads 30 MB)",
+    "FashionMNIST": "FashionMNIST (the course's; Debian package or 30 MB download)",
     "MNIST": "MNIST (torchvision, downloads 12 MB)",
 }
 

@@ -3,6 +3,7 @@
 import gzip
 import hashlib
 import http.server
+import os
 import re
 import subprocess
 import sys
@@ -247,3 +248,41 @@ def test_two_learners_downloading_at_once_do_not_clash(tmp_path, tiny_mnist_serv
         name.removesuffix(".gz") for name, _ in resources
     )  # no partial or temporary files left behind
     assert len(torchvision_set("MNIST", root, train=True).labels) == 12
+
+
+def test_a_local_copy_is_found_unpacked_and_read_by_torchvision(tmp_path, tiny_mnist_server):
+    _, resources = tiny_mnist_server
+    served = tmp_path / "mirror"  # the fixture's files: re-compressed gzips, as Debian's package ships them
+    assert downloads.find_local_copy("FashionMNIST", [tmp_path / "nowhere", served], resources) == served
+    assert downloads.find_local_copy("FashionMNIST", [tmp_path / "nowhere"], resources) is None
+    root = tmp_path / "data"
+    folder = downloads.unpack_local_copy("FashionMNIST", served, root, resources)
+    assert downloads.is_downloaded("FashionMNIST", root, resources) and folder == root / "FashionMNIST" / "raw"
+    train = torchvision_set("FashionMNIST", root, train=True)
+    assert train.images.shape == (12, 1, 28, 28) and train.classes[0] == "T-shirt/top"
+
+
+def test_a_damaged_local_copy_is_refused_and_leaves_nothing_behind(tmp_path):
+    source = tmp_path / "copy"
+    source.mkdir()
+    resources = [("train-images-idx3-ubyte.gz", "")]
+    (source / "train-images-idx3-ubyte.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(downloads.DownloadError, match="not a valid .gz file"):
+        downloads.unpack_local_copy("FashionMNIST", source, tmp_path / "data", resources)
+    assert list((tmp_path / "data" / "FashionMNIST" / "raw").iterdir()) == []
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CI") and downloads.find_local_copy("FashionMNIST") is None,
+    reason="Debian's dataset-fashion-mnist is not installed (CI installs it)",
+)
+def test_the_real_fashion_mnist_from_debians_package(tmp_path):
+    source = downloads.find_local_copy("FashionMNIST")
+    assert source is not None, "CI must install Debian's dataset-fashion-mnist"
+    downloads.unpack_local_copy("FashionMNIST", source, tmp_path)
+    train, test = (torchvision_set("FashionMNIST", tmp_path, train=flag) for flag in (True, False))
+    assert train.images.shape == (60_000, 1, 28, 28) and len(test.labels) == 10_000
+    assert train.classes == (
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
+    )  # fmt: skip
+    assert torch.bincount(train.labels).tolist() == [6_000] * 10

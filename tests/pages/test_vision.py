@@ -1,11 +1,13 @@
 """The computer-vision page under AppTest: data, tracer, training, layer views, uploads."""
 
 import io
+import os
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from core.data import download as downloads
 from tests.helpers import plain, wait_until
 from tests.pages.conftest import open_page
 
@@ -170,3 +172,18 @@ def test_an_upload_is_decoded_once_not_on_every_rerun(vision, monkeypatch):
     at.number_input(key=K + "explain_channel").set_value(2).run()
     at.run()
     assert len(calls) == 1
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CI") and downloads.find_local_copy("FashionMNIST") is None,
+    reason="Debian's dataset-fashion-mnist is not installed (CI installs it)",
+)
+def test_fashion_mnist_from_the_machine_trains_on_the_page(vision, tmp_path, monkeypatch):
+    monkeypatch.setattr(downloads, "DEFAULT_ROOT", tmp_path)  # unpacked into a fresh folder
+    at = vision
+    at.selectbox(key=K + "dataset").set_value("FashionMNIST").run()
+    assert not at.exception and not at.info
+    assert any("9,600 training and 2,400 test images" in c.value for c in at.caption)
+    assert any("T-shirt/top, Trouser" in c for c in _captions(at))
+    at.button(key="vision/step").click().run()
+    assert _run(at).epoch == 1 and _run(at).history[0].test_acc > 0.5
