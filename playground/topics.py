@@ -61,4 +61,11 @@ TOPICS: tuple[Topic, ...] = (
         "Train the course's TinyVGG live on handwritten digits or drawn shapes; trace every layer's shape, and "
         "look inside: feature maps, kernels, probabilities and one convolution worked out by hand.",
     ),
+    Topic(
+        "pages/augmentation.py",
+        "Data augmentation",
+        ":material/auto_awesome:",
+        "Build a torchvision.transforms.v2 pipeline (flips, crops, colour, noise, erasing, RandAugment, AugMix...) "
+        "and see seeded samples of a real photo, with what each transform drew and the runnable code.",
+    ),
 )

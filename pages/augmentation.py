@@ -1,0 +1,32 @@
+"""Data augmentation: build a torchvision.transforms.v2 pipeline and see what it does to a real photo."""
+
+import streamlit as st
+
+from core.augment import pipeline_source
+from core.data.images import digits, shapes
+from playground.augment_view import show_samples
+from playground.augment_widgets import K, image_source_ui, pipeline_ui
+from playground.code_ui import show_code
+
+PAGE = "augment"
+DATASETS = {"digits": digits, "shapes": shapes}
+
+st.title("Data augmentation")
+st.caption(
+    "Augmentation shows a model many versions of each training image, so it learns what stays the same. Build a "
+    "pipeline of torchvision.transforms.v2 transforms, pick an image, and see samples drawn from a seed."
+)
+controls, view = st.columns([2, 3], gap="large")
+with controls:
+    image, credit = image_source_ui(DATASETS)
+    cols = st.columns(2)
+    count = cols[0].slider("Samples", 1, 16, 8, key=K + "count")
+    seed = int(cols[1].number_input("Seed", 0, 2**31 - 1, 0, key=K + "seed", help="Sample i is drawn with seed + i"))
+    st.markdown("#### Pipeline")
+    steps = pipeline_ui()
+with view:
+    if image is None:
+        st.info("Upload an image (PNG, JPEG, GIF, BMP, WEBP or TIFF) to see it augmented.")
+    else:
+        show_samples(image, steps, count, seed, credit)
+show_code(PAGE, pipeline_source(steps, seed, count), "augment.py")

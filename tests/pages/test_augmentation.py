@@ -1,0 +1,94 @@
+"""The augmentation page under AppTest: pipeline editing, samples, sources, and pipelines that cannot run."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.helpers import plain
+from tests.pages.conftest import open_page
+
+K = "augment/"
+
+
+@pytest.fixture
+def augmentation():
+    return open_page("pages/augmentation.py")
+
+
+def _pipeline(at) -> list[str]:
+    return [entry["cls"] for entry in at.session_state[K + "pipeline"]]
+
+
+def _sample_captions(at) -> list[str]:
+    return [plain(c.value) for c in at.caption if c.value.startswith("`[")]
+
+
+def test_the_default_pipeline_shows_seeded_samples_of_a_real_photo(augmentation):
+    at = augmentation
+    assert _pipeline(at) == ["RandomResizedCrop", "RandomHorizontalFlip", "ColorJitter"]
+    captions = _sample_captions(at)
+    assert len(captions) == 8 and all(c.startswith("`[3, 224, 224]`") for c in captions)
+    assert "Random resized crop: top" in captions[0] and "brightness_factor" in captions[0]
+    credits = [img.caption for element in at.get("image") for img in element.proto.imgs if img.caption]
+    assert any("CC0" in c for c in credits)
+    assert "v2.RandomResizedCrop(size=224, scale=(0.3, 1.0))" in at.code[0].value
+
+
+def test_add_reorder_and_remove_steps(augmentation):
+    at = augmentation
+    at.selectbox(key=K + "add_choice").set_value("RandomRotation").run()
+    at.button(key=K + "add").click().run()
+    assert _pipeline(at)[-1] == "RandomRotation"
+    rotation_id = at.session_state[K + "pipeline"][-1]["id"]
+    at.button(key=f"{K}up/{rotation_id}").click().run()
+    assert _pipeline(at) == ["RandomResizedCrop", "RandomHorizontalFlip", "RandomRotation", "ColorJitter"]
+    at.slider(key=f"{K}step/{rotation_id}/degrees").set_value(90.0).run()
+    assert "v2.RandomRotation(degrees=90.0)" in at.code[0].value
+    first_id = at.session_state[K + "pipeline"][0]["id"]
+    at.button(key=f"{K}remove/{first_id}").click().run()
+    assert _pipeline(at) == ["RandomHorizontalFlip", "RandomRotation", "ColorJitter"]
+    assert all(c.startswith("`[3, 300, 451]`") for c in _sample_captions(at))  # no crop: the cat's own size
+    assert not at.exception
+
+
+def test_samples_and_seed_controls(augmentation):
+    at = augmentation
+    at.slider(key=K + "count").set_value(3).run()
+    first = _sample_captions(at)
+    at.number_input(key=K + "seed").set_value(9).run()
+    assert len(_sample_captions(at)) == 3 and _sample_captions(at) != first
+
+
+def test_a_crop_larger_than_the_image_keeps_the_last_preview_and_says_why(augmentation):
+    at = augmentation
+    at.selectbox(key=K + "add_choice").set_value("RandomCrop").run()
+    at.button(key=K + "add").click().run()
+    crop_id = at.session_state[K + "pipeline"][-1]["id"]
+    at.slider(key=f"{K}step/{crop_id}/size").set_value(1024).run()
+    errors = [plain(e.value) for e in at.error]
+    assert any("Step 4 (Random crop) cannot run on this 224 × 224 image" in e for e in errors), errors
+    assert any("last preview that ran is shown" in e for e in errors)
+    assert len(_sample_captions(at)) == 8 and not at.exception  # the last good samples stay
+
+
+def test_an_image_from_a_data_set_and_an_upload(augmentation):
+    at = augmentation
+    at.radio(key=K + "source").set_value("an image from a data set").run()
+    assert not at.exception and len(_sample_captions(at)) == 8
+    at.radio(key=K + "source").set_value("your own").run()
+    assert any("Upload an image" in i.value for i in at.info)
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 40, 40)).save(buffer, format="PNG")
+    at.file_uploader(key=K + "upload").upload("red.png", buffer.getvalue()).run()
+    assert len(_sample_captions(at)) == 8 and not at.exception
+    at.file_uploader(key=K + "upload").upload("broken.png", buffer.getvalue()[:100]).run()
+    assert any("damaged or incomplete" in plain(e.value) for e in at.error) and not at.exception
+
+
+@pytest.mark.parametrize("name", ["TrivialAugmentWide", "RandAugment", "AutoAugment", "AugMix", "ElasticTransform"])
+def test_policies_and_heavy_transforms_run_on_the_page(augmentation, name):
+    at = augmentation
+    at.selectbox(key=K + "add_choice").set_value(name).run()
+    at.button(key=K + "add").click().run()
+    assert not at.exception and not at.error and len(_sample_captions(at)) == 8
