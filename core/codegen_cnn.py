@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 
 from core.data import images
-from core.vision import VisionConfig
+from core.vision import LIVE_IMAGE_LIMIT, VisionConfig
 
 _DATA: dict[str, str] = {
     "digits": """from sklearn.datasets import load_digits
@@ -23,13 +23,24 @@ class_names = [str(d) for d in range(10)]""",
 
 data = datasets.FashionMNIST("data", train=True, download=True)  # needs the internet once
 X, y = data.data.float().div(255.0).unsqueeze(1), data.targets.long()
+X, y = X[:LIVE_IMAGE_LIMIT], y[:LIVE_IMAGE_LIMIT]  # the page trains live on the first 12,000
 class_names = data.classes""",
     "MNIST": """from torchvision import datasets
 
 data = datasets.MNIST("data", train=True, download=True)  # needs the internet once
 X, y = data.data.float().div(255.0).unsqueeze(1), data.targets.long()
+X, y = X[:LIVE_IMAGE_LIMIT], y[:LIVE_IMAGE_LIMIT]  # the page trains live on the first 12,000
 class_names = data.classes""",
+    "custom": """DATA_FILE = "custom_dataset.pt"  # from the Custom datasets page: "Download the tensors"
+saved = torch.load(DATA_FILE, weights_only=True)
+X_train, y_train = saved["train_images"].float() / 255.0, saved["train_labels"]  # [N, 3, 64, 64] in 0..1
+X_test, y_test = saved["test_images"].float() / 255.0, saved["test_labels"]
+class_names = saved["classes"]""",
 }
+_SPLIT = """order = torch.randperm(len(y), generator=torch.Generator().manual_seed(SEED))
+cut = int(len(order) * 0.8)  # 80 % to train, 20 % to test
+X_train, y_train = X[order[:cut]], y[order[:cut]]
+X_test, y_test = X[order[cut:]], y[order[cut:]]"""
 
 
 def _shapes_source() -> str:
@@ -57,6 +68,7 @@ def cnn_script(config: VisionConfig, epochs: int = 5) -> str:
     """The runnable script for `config`, training `epochs` epochs by default (--epochs overrides)."""
     model, train = config.model, config.train
     data = _shapes_source() if config.dataset == "shapes" else _DATA[config.dataset]
+    split = "" if config.dataset == "custom" else "\n" + _SPLIT  # a custom set comes split already
     optimizer = (
         f"torch.optim.Adam(model.parameters(), lr={train.learning_rate!r})"
         if train.optimizer == "Adam"
@@ -77,19 +89,16 @@ from torch import nn
 torch.set_num_threads(1)  # as the playground trains: the same thread count rounds the same way, so the numbers match
 
 SEED = {config.seed}
+LIVE_IMAGE_LIMIT = {LIVE_IMAGE_LIMIT}
 BATCH_SIZE = {train.batch_size}
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--epochs", type=int, default={epochs})
 args = parser.parse_args()
 
-# ---- 1. Data: images [N, 1, 28, 28] in 0..1 and their labels --------------------------
+# ---- 1. Data: images [N, C, H, W] in 0..1 and their labels --------------------------
 {data}
-
-order = torch.randperm(len(y), generator=torch.Generator().manual_seed(SEED))
-cut = int(len(order) * 0.8)  # 80 % to train, 20 % to test
-X_train, y_train = X[order[:cut]], y[order[:cut]]
-X_test, y_test = X[order[cut:]], y[order[cut:]]
+{split}
 print(f"A batch of images has shape [B, C, H, W] = {{list(X_train[:BATCH_SIZE].shape)}}")
 
 
@@ -99,7 +108,7 @@ class TinyVGG(nn.Module):
 
     def __init__(self, in_channels: int, hidden_units: int, n_classes: int) -> None:
         super().__init__()
-        blocks, channels, size = [], in_channels, X.shape[-1]
+        blocks, channels, size = [], in_channels, X_train.shape[-1]
         conv = dict(kernel_size={model.kernel}, stride={model.stride}, padding={model.padding})
         for _ in range({model.blocks}):
             blocks.append(nn.Sequential(
@@ -122,7 +131,7 @@ class TinyVGG(nn.Module):
 
 
 torch.manual_seed(SEED)  # the same starting weights as the playground
-model = TinyVGG(in_channels=X.shape[1], hidden_units={model.hidden}, n_classes=len(class_names))
+model = TinyVGG(in_channels=X_train.shape[1], hidden_units={model.hidden}, n_classes=len(class_names))
 model = model.to(memory_format=torch.channels_last)
 loss_fn = nn.CrossEntropyLoss()
 optimizer = {optimizer}

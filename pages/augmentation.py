@@ -24,6 +24,7 @@ with controls:
     seed = int(cols[1].number_input("Seed", 0, 2**31 - 1, 0, key=K + "seed", help="Sample i is drawn with seed + i"))
     st.markdown("#### Pipeline")
     steps = pipeline_ui()
+    st.session_state[K + "steps"] = steps  # the Custom datasets page can apply this pipeline to a batch
 with view:
     if image is None:
         st.info("Upload an image (PNG, JPEG, GIF, BMP, WEBP or TIFF) to see it augmented.")

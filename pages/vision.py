@@ -5,6 +5,7 @@ import streamlit as st
 from core.codegen_cnn import cnn_script
 from core.vision import VisionConfig, build_vision
 from playground.code_ui import show_code
+from playground.custom_data_view import VERSION
 from playground.live.controls import live_view, transport_controls
 from playground.live.session import get_run
 from playground.sidebar import current_device, current_seed
@@ -24,7 +25,7 @@ st.caption(
 data_tab, model_tab, train_tab, inside_tab = st.tabs(["1. Data", "2. Model", "3. Train", "4. Inside the network"])
 
 with data_tab:
-    name, data = data_section(K, current_seed())
+    name, data, test = data_section(K, current_seed())
 
 with model_tab:
     model_config = shape_tracer(PAGE, tiny_vgg_ui(), data)
@@ -36,8 +37,11 @@ with train_tab:
     train_config = vision_train_ui(list(st.columns(4, vertical_alignment="bottom")))
     config = VisionConfig(name, model_config, train_config, current_seed())
     device = current_device()
-    key = (name, model_config, train_config.optimizer, config.seed, str(device))
-    run, rebuilt = get_run(st.session_state, PAGE, key, lambda: build_vision(config, data, device), vision_pictures)
+    custom_version = st.session_state.get(VERSION) if name == "custom" else None  # a new upload: a new model
+    key = (name, custom_version, model_config, train_config.optimizer, config.seed, str(device))
+    run, rebuilt = get_run(
+        st.session_state, PAGE, key, lambda: build_vision(config, data, device, test), vision_pictures
+    )
     with run.lock:
         run.experiment.apply_live_settings(train_config)
     with buttons:

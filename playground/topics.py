@@ -68,4 +68,11 @@ TOPICS: tuple[Topic, ...] = (
         "Build a torchvision.transforms.v2 pipeline (flips, crops, colour, noise, erasing, RandAugment, AugMix...) "
         "and see seeded samples of a real photo, with what each transform drew and the runnable code.",
     ),
+    Topic(
+        "pages/custom_data.py",
+        "Custom datasets",
+        ":material/folder_zip:",
+        "Upload a zip of class folders (ImageFolder layout): classes and counts, samples, the course's Dataset "
+        "subclass and a DataLoader batch; then train TinyVGG on it.",
+    ),
 )

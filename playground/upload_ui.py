@@ -10,6 +10,7 @@ extensions), so we add one MIME type that no file has and check the name here.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -37,8 +38,21 @@ def file_upload(label: str, key: str, extensions: list[str], **options: Any) -> 
     return upload
 
 
+@dataclass(frozen=True)
+class BundledFile:
+    """A file the app ships (an example), read through the same path as an upload."""
+
+    file_id: str  # names this file for parsed_once
+    name: str
+    data: bytes
+
+    def getvalue(self) -> bytes:
+        """The file's bytes."""
+        return self.data
+
+
 def parsed_once(
-    key: str, upload: UploadedFile, parse: Callable[[bytes, str], T], context: Hashable = None
+    key: str, upload: UploadedFile | BundledFile, parse: Callable[[bytes, str], T], context: Hashable = None
 ) -> T | ValueError:
     """parse(bytes, name) once per uploaded file (and context), not on every rerun; a ValueError is kept too.
 

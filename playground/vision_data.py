@@ -6,12 +6,13 @@ import streamlit as st
 
 from core.data import download as downloads
 from core.data.images import ONLINE_SETS, ImageDataset, digits, shapes, torchvision_set
+from core.vision import LIVE_IMAGE_LIMIT
+from playground.custom_data_view import vision_copy
 from playground.literal import literal
 from playground.vision_view import labelled_sheet
 from playground.vision_widgets import dataset_ui
 
 SAMPLES_SHOWN = 24
-LIVE_LIMIT = 12_000  # images trained live: an epoch of FashionMNIST's first 12,000 takes seconds, all 60,000 minutes
 
 
 @st.cache_resource(show_spinner="Loading images...", max_entries=4)
@@ -44,10 +45,19 @@ def _offer_download(prefix: str, name: str) -> None:
             st.rerun()
 
 
-def data_section(prefix: str, seed: int) -> tuple[str, ImageDataset]:
-    """The data set picker, samples and the [B, C, H, W] shape; returns the name in use and its images."""
-    name = dataset_ui()
-    if name in ONLINE_SETS and not downloads.is_downloaded(name, downloads.DEFAULT_ROOT):
+def data_section(prefix: str, seed: int) -> tuple[str, ImageDataset, ImageDataset | None]:
+    """The data set picker, samples and the [B, C, H, W] shape.
+
+    Returns:
+        The name in use, its images, and its own test set (a custom set's; None: split 80/20).
+    """
+    custom = vision_copy()
+    title = f"Your data set ({len(custom[0].classes)} classes, from Custom datasets)" if custom else None
+    name = dataset_ui(title)
+    test = None
+    if name == "custom" and custom is not None:
+        data, test = custom
+    elif name in ONLINE_SETS and not downloads.is_downloaded(name, downloads.DEFAULT_ROOT):
         local = downloads.find_local_copy(name)
         if local is not None:
             with st.spinner(f"Unpacking {name} from {local} for torchvision..."):
@@ -56,13 +66,15 @@ def data_section(prefix: str, seed: int) -> tuple[str, ImageDataset]:
         else:
             _offer_download(prefix, name)
             name = "digits"
-    data = load_images(name, seed if name == "shapes" else 0)  # only the drawn shapes depend on the seed
-    if len(data.labels) > LIVE_LIMIT:
+    if test is None:
+        data = load_images(name, seed if name == "shapes" else 0)  # only the drawn shapes depend on the seed
+    if len(data.labels) > LIVE_IMAGE_LIMIT:
         st.caption(
-            f"Training live on the first {LIVE_LIMIT:,} of {len(data.labels):,} images, so an epoch takes seconds "
-            "(the course trains on all of them; the generated script can too)."
+            f"Training live on the first {LIVE_IMAGE_LIMIT:,} of {len(data.labels):,} images, so an epoch takes "
+            "seconds "
+            "(the course trains on all of them; remove the limit in the generated script to do the same)."
         )
-        data = ImageDataset(data.images[:LIVE_LIMIT], data.labels[:LIVE_LIMIT], data.classes)
+        data = ImageDataset(data.images[:LIVE_IMAGE_LIMIT], data.labels[:LIVE_IMAGE_LIMIT], data.classes)
     st.image(
         labelled_sheet(
             data.images[:SAMPLES_SHOWN], [data.classes[int(y)] for y in data.labels[:SAMPLES_SHOWN]], per_row=12
@@ -71,6 +83,6 @@ def data_section(prefix: str, seed: int) -> tuple[str, ImageDataset]:
     )
     st.markdown(
         f"A batch of 32 is a tensor of shape **[B, C, H, W] = {list(data.images[:32].shape)}**: "
-        "batch, colour channels (1: grey), height, width."
+        "batch, colour channels (1: grey, 3: colour), height, width."
     )
-    return name, data
+    return name, data, test

@@ -47,7 +47,7 @@ def _show_what_the_model_sees(decoded: DecodedImage, experiment: VisionExperimen
     right.image(png_data_uri(labelled_sheet(image.unsqueeze(0), [""], scale=8, per_row=1)), width=220)
     right.caption("; ".join([*decoded.notes, *notes]))
     classes = ", ".join(experiment.classes)
-    if looks_like_a_colour_photo(decoded.rgb):
+    if channels == 1 and looks_like_a_colour_photo(decoded.rgb):
         st.warning(
             f"This looks like a colour photo. The model has only seen grey {experiment.config.dataset} images and "
             f"can only answer one of: {classes}. Whatever you show it, it picks one of those, so this guess "

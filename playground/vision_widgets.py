@@ -15,9 +15,12 @@ LEARNING_RATES: tuple[float, ...] = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0
 DATASET_TITLES = {**OFFLINE_SETS, **ONLINE_SETS}
 
 
-def dataset_ui() -> str:
-    """Which images to learn from."""
-    return st.selectbox("Data set", list(DATASET_TITLES), key=K + "dataset", format_func=DATASET_TITLES.get)
+def dataset_ui(custom: str | None = None) -> str:
+    """Which images to learn from; `custom` names the session's own data set, when there is one."""
+    titles = {**DATASET_TITLES, **({"custom": custom} if custom else {})}
+    if st.session_state.get(K + "dataset") not in titles:  # the custom set is gone (a new session): the default
+        st.session_state.pop(K + "dataset", None)
+    return st.selectbox("Data set", list(titles), key=K + "dataset", format_func=titles.get)
 
 
 def tiny_vgg_ui() -> TinyVGGConfig:

@@ -26,7 +26,7 @@ from core.cnn import (
 )
 from core.codegen_cnn import cnn_script
 from core.data import download as downloads
-from core.data.images import SHAPES, digits, draw_shape, shapes, split_images, torchvision_set
+from core.data.images import SHAPES, ImageDataset, digits, draw_shape, shapes, split_images, torchvision_set
 from core.vision import VisionConfig, VisionTrain, build_vision
 
 
@@ -151,6 +151,8 @@ def test_the_script_reproduces_the_engine(tmp_path, dataset):
         assert int(epoch) == record.epoch
         assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
         assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
+        assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
+        assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)
         assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)
         assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
 
@@ -286,3 +288,35 @@ def test_the_real_fashion_mnist_from_debians_package(tmp_path):
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
     )  # fmt: skip
     assert torch.bincount(train.labels).tolist() == [6_000] * 10
+
+
+def test_the_script_reproduces_the_engine_on_a_custom_data_set(tmp_path):
+    from core.data.imagefolder import example_zip, read_image_zip
+
+    folder = read_image_zip(example_zip(per_class=20))
+    torch.save(
+        {
+            "train_images": folder.train.images,
+            "train_labels": folder.train.labels,
+            "test_images": folder.test.images,
+            "test_labels": folder.test.labels,
+            "classes": list(folder.classes),
+        },
+        tmp_path / "custom_dataset.pt",
+    )
+    config = VisionConfig(dataset="custom", model=TinyVGGConfig(hidden=6), train=VisionTrain(batch_size=16))
+    (tmp_path / "tinyvgg.py").write_text(cnn_script(config, epochs=2))
+    done = subprocess.run([sys.executable, "tinyvgg.py"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "[B, C, H, W] = [16, 3, 64, 64]" in done.stdout
+    as_float = lambda d: ImageDataset(d.images.float() / 255.0, d.labels, d.classes)  # noqa: E731
+    trainer = build_vision(config, as_float(folder.train), test=as_float(folder.test)).trainer
+    printed = [LINE.match(line).groups() for line in done.stdout.splitlines() if LINE.match(line)]
+    assert len(printed) == 2
+    for epoch, train_loss, train_acc, test_loss, test_acc in printed:
+        record = trainer.run_epoch()
+        assert int(epoch) == record.epoch
+        assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
+        assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
+        assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
+        assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)
