@@ -320,3 +320,45 @@ for i in range({count}):
     v2.functional.to_pil_image(augmented).save(f"augmented_{{i}}.png")
     print(f"augmented_{{i}}.png", list(augmented.shape))
 '''
+
+
+TRAINING_DEFAULT: tuple[Step, ...] = (  # gentle and size-preserving: fits 28 x 28 clothes and digits
+    Step("RandomHorizontalFlip", (("p", 0.5),)),
+    Step("RandomAffine", (("degrees", 10.0), ("translate", (0.1, 0.1)), ("scale", (0.9, 1.1)), ("shear", 0.0))),
+)
+
+
+class BatchAugmenter:
+    """Augments every image of a float batch [B, C, H, W] in 0..1 on its own, from its own random stream.
+
+    v2 transforms given a whole batch draw one set of parameters for all of it; training needs a
+    different draw per image. The seeds come from a local generator, so runs are repeatable and
+    nobody else's randomness moves.
+    """
+
+    def __init__(self, steps: Sequence[Step], image_shape: tuple[int, int, int], seed: int = 0) -> None:
+        self.steps = tuple(steps)
+        self.transform = compose(steps)
+        self.generator = torch.Generator().manual_seed(seed)
+        probe = torch.zeros(image_shape, dtype=torch.uint8)
+        with _RNG_LOCK, torch.random.fork_rng(devices=[]):
+            try:
+                shape = tuple(self.transform(probe).shape)
+            except (ValueError, RuntimeError, TypeError) as error:
+                raise AugmentError(f"This pipeline cannot run on {list(image_shape)} images: {error}") from error
+        if shape != tuple(image_shape):
+            raise AugmentError(
+                f"This pipeline turns {list(image_shape)} images into {list(shape)}; the model needs the size it was "
+                "built for. Remove crops and resizes, or use the gentle default."
+            )
+
+    def __call__(self, X: Tensor) -> Tensor:
+        """The batch, each image augmented with its own draw (float in 0..1, same shape and device)."""
+        seed = int(torch.randint(0, 2**62, (1,), generator=self.generator))
+        images = X.detach().clamp(0, 1).mul(255).round().to(torch.uint8)
+        out = torch.empty_like(images)
+        with _RNG_LOCK, torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)  # once per batch: every image then draws its own parameters in turn
+            for i in range(len(images)):
+                out[i] = self.transform(images[i])
+        return out.float().div_(255.0)

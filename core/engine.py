@@ -166,6 +166,7 @@ class Trainer:
         score: ScoreFn | None = accuracy,
         on_epoch: Callable[[Trainer], None] | None = None,
         running_train_metrics: bool = False,
+        augment: Callable[[Tensor], Tensor] | None = None,
     ) -> None:
         self.device = torch.device(device)
         self.model = model.to(self.device)
@@ -180,6 +181,7 @@ class Trainer:
         # True: the epoch's train loss/accuracy are averages over its batches, as the course's loop computes
         # them (cheap for big data sets); False: measured on the whole training set after the epoch.
         self.running_train_metrics = running_train_metrics
+        self.augment = augment  # applied to each training batch's inputs (data augmentation); None: as they are
         self.samples_seen = 0  # training examples processed, for images per second
         self._batches: list[tuple[Tensor, Tensor]] | None = None  # the epoch in progress
         self._next_batch = 0
@@ -225,6 +227,8 @@ class Trainer:
     def _train_batch(self) -> None:
         X, target = self._batches[self._next_batch]  # type: ignore[index]
         self._next_batch += 1
+        if self.augment is not None:
+            X = self.augment(X)
         if self.fused is not None:
             self.fused(X, target, self.optimizer)
         else:

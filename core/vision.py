@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
-from torch import nn
+from torch import Tensor, nn
 
 from core.cnn import TinyVGGConfig, build_tiny_vgg
 from core.data.images import ImageDataset, split_images
@@ -57,7 +58,11 @@ class VisionExperiment:
 
 
 def build_vision(
-    config: VisionConfig, data: ImageDataset, device: torch.device | str = "cpu", test: ImageDataset | None = None
+    config: VisionConfig,
+    data: ImageDataset,
+    device: torch.device | str = "cpu",
+    test: ImageDataset | None = None,
+    augment: Callable[[Tensor], Tensor] | None = None,
 ) -> VisionExperiment:
     """Split the data 80/20 (unless `test` is given), build TinyVGG, the loss and the optimizer.
 
@@ -80,5 +85,6 @@ def build_vision(
         device=device,
         seed=config.seed,
         running_train_metrics=True,
+        augment=augment,
     )
     return VisionExperiment(config, train, test, trainer)

@@ -4,9 +4,11 @@ import streamlit as st
 
 from core.augment import pipeline_source
 from core.data.images import digits, shapes
+from playground.augment_experiment_view import augmentation_experiment
 from playground.augment_view import show_samples
 from playground.augment_widgets import K, image_source_ui, pipeline_ui
 from playground.code_ui import show_code
+from playground.sidebar import current_device, current_seed
 
 PAGE = "augment"
 DATASETS = {"digits": digits, "shapes": shapes}
@@ -16,7 +18,9 @@ st.caption(
     "Augmentation shows a model many versions of each training image, so it learns what stays the same. Build a "
     "pipeline of torchvision.transforms.v2 transforms, pick an image, and see samples drawn from a seed."
 )
-controls, view = st.columns([2, 3], gap="large")
+preview, experiment = st.tabs(["Preview", "The experiment: with and without augmentation"])
+with preview:
+    controls, view = st.columns([2, 3], gap="large")
 with controls:
     image, credit = image_source_ui(DATASETS)
     cols = st.columns(2)
@@ -30,4 +34,7 @@ with view:
         st.info("Upload an image (PNG, JPEG, GIF, BMP, WEBP or TIFF) to see it augmented.")
     else:
         show_samples(image, steps, count, seed, credit)
-show_code(PAGE, pipeline_source(steps, seed, count), "augment.py")
+with preview:
+    show_code(PAGE, pipeline_source(steps, seed, count), "augment.py")
+with experiment:
+    augmentation_experiment(steps, current_seed(), current_device())

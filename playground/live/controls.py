@@ -32,37 +32,44 @@ def _run_of(page: str) -> LiveRun | None:
     return run if isinstance(run, LiveRun) else None
 
 
-def _play(page: str) -> None:
-    run = _run_of(page)
-    if run is not None and not run.running:
-        run.play()
+def _play(pages: tuple[str, ...]) -> None:
+    for page in pages:
+        run = _run_of(page)
+        if run is not None and not run.running:
+            run.play()
 
 
-def _pause(page: str) -> None:
-    run = _run_of(page)
-    if run is not None:
-        run.pause()
+def _pause(pages: tuple[str, ...]) -> None:
+    for page in pages:
+        run = _run_of(page)
+        if run is not None:
+            run.pause()
 
 
-def _step(page: str) -> None:
-    run = _run_of(page)
-    if run is not None:
-        run.step()
+def _step(pages: tuple[str, ...]) -> None:
+    for page in pages:
+        run = _run_of(page)
+        if run is not None:
+            run.step()
 
 
-def _reset(page: str) -> None:
-    reset_run(st.session_state, page)
+def _reset(pages: tuple[str, ...]) -> None:
+    for page in pages:
+        reset_run(st.session_state, page)
 
 
 SPEEDS: dict[str, float | None] = {"10 / s": 10.0, "30 / s": 30.0, "100 / s": 100.0, "max": None}
 
 
-def transport_controls(page: str, run: LiveRun, default_speed: str = "max") -> None:
-    """Play (or Pause), Step, Reset and a speed for the page's run; callbacks act before the rerun.
+def transport_controls(page: str | tuple[str, ...], run: LiveRun, default_speed: str = "max") -> None:
+    """Play (or Pause), Step, Reset and a speed for the page's run (or runs); callbacks act before the rerun.
 
     Play and Pause are separate buttons with idempotent callbacks (not a toggle), so a click
-    replayed by a coalesced rerun cannot undo itself.
+    replayed by a coalesced rerun cannot undo itself. With several pages (an experiment's runs)
+    every button acts on all of them; `run` (the first) decides whether Play or Pause shows.
     """
+    pages = (page,) if isinstance(page, str) else tuple(page)
+    key = pages[0]
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     first = (
         ("pause", _pause, ":material/pause:", "Stop training")
@@ -77,9 +84,9 @@ def transport_controls(page: str, run: LiveRun, default_speed: str = "max") -> N
     for index, (name, callback, icon, help_text) in enumerate(buttons):
         row.button(
             name.capitalize(),
-            key=namespaced(page, name),
+            key=namespaced(key, name),
             on_click=callback,
-            args=(page,),
+            args=(pages,),
             icon=icon,
             type="primary" if index == 0 else "secondary",
             help=help_text,
@@ -88,20 +95,23 @@ def transport_controls(page: str, run: LiveRun, default_speed: str = "max") -> N
         "Speed",
         list(SPEEDS),
         default=default_speed,
-        key=namespaced(page, "speed"),
+        key=namespaced(key, "speed"),
         label_visibility="collapsed",
         help="Epochs per second: slow it down to watch each step, or let it run as fast as this server allows",
     )
-    run.speed = SPEEDS.get(speed or default_speed)
+    for other in pages:
+        target = _run_of(other) or run
+        target.speed = SPEEDS.get(speed or default_speed)
 
 
-def live_view(page: str, run: LiveRun, data: dict[str, Any]) -> None:
+def live_view(page: str, run: LiveRun, data: dict[str, Any], compare: tuple[str, LiveRun] | None = None) -> None:
     """Mount the live view for `run`: counters, pictures and curves, fed by the run's frame stream.
 
     Args:
         page: the page's namespace (the component's key).
         run: the run to show.
         data: what the view draws besides the frames (points, colours, options), JSON-serialisable.
+        compare: (label, run) whose curves the charts draw too, dashed (an experiment's other arm).
     """
     run.touch()
     shown = run.message if run.message and not run.running else None
@@ -109,6 +119,12 @@ def live_view(page: str, run: LiveRun, data: dict[str, Any]) -> None:
         st.warning(shown)  # the view hides its own copy of this message: one message, not two
     _LIVE_VIEW(
         key=namespaced(page, "live_view"),
-        data={**data, "stream": ROUTE_PREFIX + run.token, "running": run.running, "shown_message": shown},
+        data={
+            **data,
+            "stream": ROUTE_PREFIX + run.token,
+            "running": run.running,
+            "shown_message": shown,
+            "compare": {"label": compare[0], "stream": ROUTE_PREFIX + compare[1].token} if compare else None,
+        },
         on_stopped_change=lambda: None,  # the trainer stopped by itself: this rerun redraws the buttons
     )

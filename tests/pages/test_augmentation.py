@@ -3,9 +3,10 @@
 import io
 
 import pytest
+import torch
 from PIL import Image
 
-from tests.helpers import plain
+from tests.helpers import plain, wait_until
 from tests.pages.conftest import open_page
 
 K = "augment/"
@@ -92,3 +93,40 @@ def test_policies_and_heavy_transforms_run_on_the_page(augmentation, name):
     at.selectbox(key=K + "add_choice").set_value(name).run()
     at.button(key=K + "add").click().run()
     assert not at.exception and not at.error and len(_sample_captions(at)) == 8
+
+
+def _views(at) -> dict[str, dict]:
+    import json
+
+    return {
+        e.proto.id: json.loads(e.proto.json)
+        for e in at.get("bidi_component")
+        if e.proto.component_name == "playground_live_view"
+    }
+
+
+def test_the_experiment_trains_both_runs_from_one_set_of_buttons_and_compares_their_curves(augmentation):
+    at = augmentation
+    plain, augmented = at.session_state["augexp-plain/run"], at.session_state["augexp-augmented/run"]
+    assert plain.trainer.augment is None and augmented.trainer.augment is not None
+    assert len(plain.experiment.train.labels) == 300 and len(plain.experiment.test.labels) == 1000
+    pairs = zip(plain.trainer.model.parameters(), augmented.trainer.model.parameters(), strict=True)
+    assert all(torch.equal(a, b) for a, b in pairs)  # the same starting weights
+    views = list(_views(at).values())
+    assert {v["compare"]["stream"].rsplit("/", 1)[-1] for v in views} == {plain.token, augmented.token}
+    at.button(key="augexp-plain/step").click().run()
+    assert plain.epoch == 1 and augmented.epoch == 1
+    assert plain.history[0].train_loss != augmented.history[0].train_loss  # only the augmentation differs
+    at.button(key="augexp-plain/play").click().run()
+    assert plain.running and augmented.running
+    assert wait_until(lambda: plain.epoch >= 3 and augmented.epoch >= 3, timeout_s=60)
+    at.button(key="augexp-plain/pause").click().run()
+    assert not plain.running and not augmented.running
+
+
+def test_a_pipeline_that_changes_the_size_trains_with_the_default_and_says_why(augmentation):
+    at = augmentation
+    at.radio(key="augexp/which").set_value("the pipeline built in Preview").run()  # it has RandomResizedCrop(224)
+    errors = [plain(e.value) for e in at.error]
+    assert any("turns [1, 28, 28] images into [1, 224, 224]" in e and "gentle default instead" in e for e in errors)
+    assert at.session_state["augexp-augmented/run"].trainer.augment is not None and not at.exception

@@ -155,6 +155,7 @@ function drawChart(canvas, rawSeries, yLabel, fixedRange, logScale) {
   for (const s of series) {
     ctx.strokeStyle = s.colour;
     ctx.lineWidth = 2 * ratio;
+    ctx.setLineDash(s.dash ? [5 * ratio, 4 * ratio] : []);
     ctx.beginPath();
     let started = false;
     const stride = Math.max(1, Math.floor(s.values.length / (w / ratio)));
@@ -170,25 +171,56 @@ function drawChart(canvas, rawSeries, yLabel, fixedRange, logScale) {
       if (v !== null) ctx.lineTo(toX(e), toY(v));
     }
     ctx.stroke();
-    ctx.fillStyle = s.colour;
-    ctx.fillRect(legendX, 6 * ratio, 14 * ratio, 3 * ratio);
+    ctx.setLineDash([]);
+    ctx.strokeStyle = s.colour;
+    ctx.setLineDash(s.dash ? [4 * ratio, 3 * ratio] : []);
+    ctx.beginPath();
+    ctx.moveTo(legendX, 7.5 * ratio);
+    ctx.lineTo(legendX + 14 * ratio, 7.5 * ratio);
+    ctx.stroke();
+    ctx.setLineDash([]);
     ctx.fillStyle = "#555";
     ctx.fillText(s.name, legendX + 18 * ratio, 11 * ratio);
-    legendX += 60 * ratio;
+    legendX += 26 * ratio + ctx.measureText(s.name).width;
   }
 }
 
 function drawCharts(root, state) {
-  const h = state.history;
-  const column = (i) => h.map((r) => [r[0], r[i]]);
-  drawChart(root.querySelector('[data-chart="loss"]'), [
-    { name: "train", colour: "#333", values: column(1) },
-    { name: "test", colour: "#0877bd", values: column(2) },
-  ], "Loss", null, state.data.view === "regression");
-  drawChart(root.querySelector('[data-chart="acc"]'), [
-    { name: "train", colour: "#333", values: column(3) },
-    { name: "test", colour: "#0877bd", values: column(4) },
-  ], "Accuracy", [0, 1]);
+  const column = (h, i) => h.map((r) => [r[0], r[i]]);
+  const compare = state.data.compare; // another run's curves on the same charts, dashed
+  const own = compare ? `${state.data.own_label}: ` : "";
+  const series = (i, j) => {
+    const lines = [
+      { name: `${own}train`, colour: "#333", values: column(state.history, i) },
+      { name: `${own}test`, colour: "#0877bd", values: column(state.history, j) },
+    ];
+    if (compare) {
+      const h = state.compareHistory || [];
+      lines.push({ name: `${compare.label}: train`, colour: "#333", dash: true, values: column(h, i) });
+      lines.push({ name: `${compare.label}: test`, colour: "#0877bd", dash: true, values: column(h, j) });
+    }
+    return lines;
+  };
+  drawChart(root.querySelector('[data-chart="loss"]'), series(1, 2), "Loss", null, state.data.view === "regression");
+  drawChart(root.querySelector('[data-chart="acc"]'), series(3, 4), "Accuracy", [0, 1]);
+}
+
+// The compared run's records arrive over its own stream (read-only: no pictures, no buttons).
+function connectCompare(root, state) {
+  if (state.compareSource) state.compareSource.close();
+  state.compareSource = null;
+  state.compareHistory = [];
+  state.compareStream = state.data.compare ? state.data.compare.stream : null;
+  if (!state.compareStream) return;
+  const source = new EventSource(state.compareStream);
+  state.compareSource = source;
+  source.onmessage = (event) => {
+    const frame = JSON.parse(event.data);
+    if (frame.reset) state.compareHistory = [];
+    for (const record of frame.records) state.compareHistory.push(record);
+    scheduleDraw(root, state);
+  };
+  source.addEventListener("gone", () => source.close());
 }
 
 function drawNeurons(root, state) {
@@ -515,6 +547,8 @@ export default function (component) {
   root.querySelector(".pg-output-title").textContent = data.view === "regression" ? "Predictions" : "Output";
   drawLegend(root, data);
   if (state.stream !== data.stream || !state.source) connect(root, state);
+  const compareStream = data.compare ? data.compare.stream : null;
+  if (state.compareStream !== compareStream || (compareStream && !state.compareSource)) connectCompare(root, state);
   scheduleDraw(root, state);
   if (!state.resizeObserver) {
     state.resizeObserver = new ResizeObserver(() => scheduleDraw(root, state));
@@ -524,8 +558,11 @@ export default function (component) {
     // Streamlit may unmount and remount with new data at once: close the stream only if it stays unmounted.
     state.closeTimer = setTimeout(() => {
       if (state.source) state.source.close();
+      if (state.compareSource) state.compareSource.close();
       state.source = null;
+      state.compareSource = null;
       state.stream = null;
+      state.compareStream = null;
       if (state.resizeObserver) state.resizeObserver.disconnect();
       state.resizeObserver = null;
     }, 250);

@@ -1,0 +1,68 @@
+"""The augmentation page's experiment: the same TinyVGG on a few hundred images, with and without augmentation."""
+
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+from core.augment import TRAINING_DEFAULT, AugmentError, BatchAugmenter, Step
+from core.augment_experiment import TEST_IMAGES, experiment_data
+from core.cnn import TinyVGGConfig
+from core.data.images import ImageDataset
+from core.vision import VisionConfig, VisionTrain, build_vision
+from playground.literal import literal
+from playground.live.controls import live_view, transport_controls
+from playground.live.session import get_run
+from playground.vision_view import vision_pictures, vision_view_data
+
+K = "augexp/"
+PLAIN, AUGMENTED = "augexp-plain", "augexp-augmented"  # the two runs' namespaces
+TRAIN_SIZES = (100, 200, 300, 500, 1000)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the images...")
+def _data(train_images: int, seed: int) -> tuple[str, ImageDataset, ImageDataset]:
+    """Read-only, shared: the experiment's images (each learner's models are their own)."""
+    return experiment_data(train_images, seed)
+
+
+def augmentation_experiment(page_steps: list[Step], seed: int, device: torch.device) -> None:
+    """Two runs of one TinyVGG, one trained on augmented batches; both curves on each chart."""
+    cols = st.columns([3, 2], vertical_alignment="bottom")
+    which = cols[0].radio(
+        "Augmentation while training",
+        ["the gentle default: flips, small shifts, turns and zooms", "the pipeline built in Preview"],
+        key=K + "which",
+    )
+    train_images = cols[1].select_slider("Training images", TRAIN_SIZES, 300, key=K + "train_images")
+    name, train, test = _data(train_images, seed)
+    steps = tuple(page_steps) if which.startswith("the pipeline") else TRAINING_DEFAULT
+    shape = tuple(train.images.shape[1:])
+    try:
+        BatchAugmenter(steps, shape)  # checked now: a pipeline that changes the size says so before training
+    except AugmentError as error:
+        st.error(literal(str(error)) + " Training uses the gentle default instead.")
+        steps = TRAINING_DEFAULT
+    config = VisionConfig(name, TinyVGGConfig(), VisionTrain(), seed)
+    key = (name, train_images, seed, str(device))
+    plain, _ = get_run(st.session_state, PLAIN, key, lambda: build_vision(config, train, device, test), vision_pictures)
+    augmented, _ = get_run(
+        st.session_state,
+        AUGMENTED,
+        (*key, steps),
+        lambda: build_vision(config, train, device, test, augment=BatchAugmenter(steps, shape, seed)),
+        vision_pictures,
+    )
+    st.caption(
+        f"{name}: {len(train.labels):,} training images and {TEST_IMAGES:,} test images, the same TinyVGG, seed, "
+        "starting weights and batch order; only the augmentation differs. Watch the gap between train and test."
+    )
+    transport_controls((PLAIN, AUGMENTED), plain)
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown("#### Without augmentation")
+        live_view(PLAIN, plain, {**vision_view_data(), "own_label": "plain"}, compare=("augmented", augmented))
+    with right:
+        st.markdown("#### With augmentation")
+        st.caption(" → ".join(step.cls for step in steps))
+        live_view(AUGMENTED, augmented, {**vision_view_data(), "own_label": "augmented"}, compare=("plain", plain))
