@@ -3,15 +3,28 @@
 import streamlit as st
 
 from core.augment import pipeline_source
-from core.data.images import digits, shapes
+from core.data import download as downloads
+from core.data.images import digits, shapes, torchvision_set
 from playground.augment_experiment_view import augmentation_experiment
 from playground.augment_view import show_samples
 from playground.augment_widgets import K, image_source_ui, pipeline_ui
 from playground.code_ui import show_code
+from playground.custom_data_view import vision_copy
 from playground.sidebar import current_device, current_seed
 
 PAGE = "augment"
-DATASETS = {"digits": digits, "shapes": shapes}
+
+
+def datasets() -> dict:
+    """The app's image sets a learner can take a preview image from: loaders, called only when picked."""
+    found = {"digits": digits, "shapes": shapes}
+    if downloads.is_downloaded("FashionMNIST", downloads.DEFAULT_ROOT):
+        found["FashionMNIST"] = lambda: torchvision_set("FashionMNIST", downloads.DEFAULT_ROOT, train=False)
+    custom = vision_copy()
+    if custom is not None:
+        found["your data set"] = lambda: custom[0]
+    return found
+
 
 st.title("Data augmentation")
 st.caption(
@@ -22,7 +35,7 @@ preview, experiment = st.tabs(["Preview", "The experiment: with and without augm
 with preview:
     controls, view = st.columns([2, 3], gap="large")
 with controls:
-    image, credit = image_source_ui(DATASETS)
+    image, credit = image_source_ui(datasets())
     cols = st.columns(2)
     count = cols[0].slider("Samples", 1, 16, 8, key=K + "count")
     seed = int(cols[1].number_input("Seed", 0, 2**31 - 1, 0, key=K + "seed", help="Sample i is drawn with seed + i"))

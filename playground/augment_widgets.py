@@ -118,8 +118,9 @@ def image_source_ui(datasets: dict[str, Any]) -> tuple[Tensor | None, str]:
         name = cols[0].selectbox("Data set", list(datasets), key=K + "dataset")
         data = datasets[name]()
         index = int(cols[1].number_input("Image", 0, len(data.labels) - 1, 0, key=K + "index"))
-        grey = (data.images[index, 0] * 255).round().to(torch.uint8)
-        return grey.unsqueeze(0).repeat(3, 1, 1), f"{name} #{index}: {data.classes[int(data.labels[index])]}"
+        pixels = (data.images[index] * 255).round().to(torch.uint8)
+        rgb = pixels.repeat(3, 1, 1) if pixels.shape[0] == 1 else pixels
+        return rgb, literal(f"{name} #{index}: {data.classes[int(data.labels[index])]}")
     upload = file_upload("An image", K + "upload", IMAGE_TYPES)
     if upload is None:
         return None, ""
