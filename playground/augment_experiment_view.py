@@ -55,14 +55,25 @@ def augmentation_experiment(page_steps: list[Step], seed: int, device: torch.dev
     )
     st.caption(
         f"{name}: {len(train.labels):,} training images and {TEST_IMAGES:,} test images, the same TinyVGG, seed, "
-        "starting weights and batch order; only the augmentation differs. Watch the gap between train and test."
+        "starting weights and batch order; only the augmentation differs. Solid lines: this run; dashed: the other. "
+        "Watch the gap between train and test: without augmentation it grows (the model memorises)."
     )
     transport_controls((PLAIN, AUGMENTED), plain)
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown("#### Without augmentation")
-        live_view(PLAIN, plain, {**vision_view_data(), "own_label": "plain"}, compare=("augmented", augmented))
+        live_view(
+            PLAIN,
+            plain,
+            {**vision_view_data(), "own_label": "plain", "stacked": True},
+            compare=("augmented", augmented),
+        )
     with right:
         st.markdown("#### With augmentation")
         st.caption(" → ".join(step.cls for step in steps))
-        live_view(AUGMENTED, augmented, {**vision_view_data(), "own_label": "augmented"}, compare=("plain", plain))
+        live_view(
+            AUGMENTED,
+            augmented,
+            {**vision_view_data(), "own_label": "augmented", "stacked": True},
+            compare=("plain", plain),
+        )

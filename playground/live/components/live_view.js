@@ -188,7 +188,7 @@ function drawChart(canvas, rawSeries, yLabel, fixedRange, logScale) {
 function drawCharts(root, state) {
   const column = (h, i) => h.map((r) => [r[0], r[i]]);
   const compare = state.data.compare; // another run's curves on the same charts, dashed
-  const own = compare ? `${state.data.own_label}: ` : "";
+  const own = compare && state.data.own_label ? `${state.data.own_label} ` : "";
   const series = (i, j) => {
     const lines = [
       { name: `${own}train`, colour: "#333", values: column(state.history, i) },
@@ -196,8 +196,8 @@ function drawCharts(root, state) {
     ];
     if (compare) {
       const h = state.compareHistory || [];
-      lines.push({ name: `${compare.label}: train`, colour: "#333", dash: true, values: column(h, i) });
-      lines.push({ name: `${compare.label}: test`, colour: "#0877bd", dash: true, values: column(h, j) });
+      lines.push({ name: `${compare.label} train`, colour: "#333", dash: true, values: column(h, i) });
+      lines.push({ name: `${compare.label} test`, colour: "#0877bd", dash: true, values: column(h, j) });
     }
     return lines;
   };
@@ -542,6 +542,7 @@ export default function (component) {
   }
   root.classList.toggle("pg-regression", data.view === "regression");
   root.classList.toggle("pg-images", data.view === "images");
+  root.classList.toggle("pg-stacked", Boolean(data.stacked)); // a narrow column: pictures above, charts below
   root.querySelector(".pg-neurons h4").textContent = data.sheets_title || "What each neuron sees";
   root.querySelector(".pg-neurons .pg-caption").hidden = data.view === "images";
   root.querySelector(".pg-output-title").textContent = data.view === "regression" ? "Predictions" : "Output";
