@@ -21,6 +21,8 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 from torch import Tensor, nn
 
+from core.archive_limits import over_limits
+
 MB = 1_000_000  # every size shown to a learner is in MB (10^6 bytes)
 MAX_CHECKPOINT_BYTES = 5 * MB  # the playground's models are kilobytes; 5 MB is plenty
 MAX_UNCOMPRESSED_BYTES = 50 * MB  # what a .pt archive may expand to when read (a zip bomb stops here)
@@ -90,14 +92,9 @@ def _check_archive(data: bytes) -> None:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise CheckpointError(DAMAGED) from error
-    if len(entries) > MAX_ARCHIVE_ENTRIES:
-        raise CheckpointError(f"Refused: the archive has {len(entries):,} entries (a state_dict needs a few).")
-    expanded = sum(entry.file_size for entry in entries)
-    if expanded > MAX_UNCOMPRESSED_BYTES:
-        raise CheckpointError(
-            f"Refused: this {megabytes(len(data))} file would expand to {megabytes(expanded)} when read "
-            f"(limit {megabytes(MAX_UNCOMPRESSED_BYTES)}); the playground's models are kilobytes."
-        )
+    problem = over_limits(entries, len(data), MAX_ARCHIVE_ENTRIES, MAX_UNCOMPRESSED_BYTES)
+    if problem:
+        raise CheckpointError(problem + " The playground's models are kilobytes.")
     pickled = max((entry.file_size for entry in entries if entry.filename.endswith(".pkl")), default=0)
     if pickled > MAX_PICKLE_BYTES:
         raise CheckpointError(_outsized_pickle(pickled))

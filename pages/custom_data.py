@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core.data.imagefolder import DATASET_SOURCE, example_zip
-from playground.custom_data_view import keep_loaded, read_zip, show_batch, show_classes, show_samples, tensors_file
+from core.data.imagefolder import DATASET_SOURCE, example_zip, tensors_file
+from playground.custom_data_view import keep_loaded, read_zip, show_batch, show_classes, show_samples
 from playground.sidebar import current_seed
 from playground.topics import ROOT
 from playground.upload_ui import BundledFile, file_upload, parsed_once

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import streamlit as st
 import torch
 from torch.utils.data import DataLoader
@@ -88,22 +86,6 @@ def show_batch(folder: FolderData, steps: list[Step] | None, seed: int) -> None:
     )
     captions = [folder.classes[int(y)][:10] for y in labels]
     st.image(png_data_uri(labelled_sheet(images, captions, per_row=8, scale=1)))
-
-
-def tensors_file(folder: FolderData) -> bytes:
-    """The data set as a weights-only .pt file for the generated TinyVGG script."""
-    buffer = io.BytesIO()
-    torch.save(
-        {
-            "train_images": folder.train.images,
-            "train_labels": folder.train.labels,
-            "test_images": folder.test.images,
-            "test_labels": folder.test.labels,
-            "classes": list(folder.classes),
-        },
-        buffer,
-    )
-    return buffer.getvalue()
 
 
 def vision_copy() -> tuple[ImageDataset, ImageDataset] | None:

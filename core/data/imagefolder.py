@@ -22,6 +22,7 @@ from PIL import Image
 from torch import Tensor
 from torch.utils.data import Dataset
 
+from core.archive_limits import over_limits
 from core.data.images import ImageDataset
 from core.uploads import UploadError, decode_image
 
@@ -96,14 +97,9 @@ def _safe_parts(name: str) -> tuple[str, ...]:
 
 
 def _check_archive(entries: list[zipfile.ZipInfo], size: int) -> None:
-    if len(entries) > MAX_ENTRIES:
-        raise DatasetError(f"Refused: the zip has {len(entries):,} entries (limit {MAX_ENTRIES:,}).")
-    expanded = sum(e.file_size for e in entries)
-    if expanded > MAX_EXPANDED_BYTES:
-        raise DatasetError(
-            f"Refused: this {size / MB:.1f} MB zip would expand to {expanded / MB:,.0f} MB "
-            f"(limit {MAX_EXPANDED_BYTES // MB} MB)."
-        )
+    problem = over_limits(entries, size, MAX_ENTRIES, MAX_EXPANDED_BYTES)
+    if problem:
+        raise DatasetError(problem)
     for entry in entries:
         if entry.file_size > MAX_RATIO * max(entry.compress_size, 1) and entry.file_size > MB:
             raise DatasetError(
@@ -244,6 +240,22 @@ class ImageFolderCustom(Dataset):
         if self.transform is not None:
             image = self.transform(image)
         return image.float() / 255.0 if image.dtype == torch.uint8 else image, int(self.labels[index])
+
+
+def tensors_file(folder: FolderData) -> bytes:
+    """The data set as a weights-only .pt file (uint8 images, labels, class names) for the generated script."""
+    buffer = io.BytesIO()
+    torch.save(
+        {
+            "train_images": folder.train.images,
+            "train_labels": folder.train.labels,
+            "test_images": folder.test.images,
+            "test_labels": folder.test.labels,
+            "classes": list(folder.classes),
+        },
+        buffer,
+    )
+    return buffer.getvalue()
 
 
 def example_zip(per_class: int = 40, digits_shown: tuple[int, ...] = (0, 1, 7)) -> bytes:

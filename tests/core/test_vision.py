@@ -291,19 +291,10 @@ def test_the_real_fashion_mnist_from_debians_package(tmp_path):
 
 
 def test_the_script_reproduces_the_engine_on_a_custom_data_set(tmp_path):
-    from core.data.imagefolder import example_zip, read_image_zip
+    from core.data.imagefolder import example_zip, read_image_zip, tensors_file
 
     folder = read_image_zip(example_zip(per_class=20))
-    torch.save(
-        {
-            "train_images": folder.train.images,
-            "train_labels": folder.train.labels,
-            "test_images": folder.test.images,
-            "test_labels": folder.test.labels,
-            "classes": list(folder.classes),
-        },
-        tmp_path / "custom_dataset.pt",
-    )
+    (tmp_path / "custom_dataset.pt").write_bytes(tensors_file(folder))
     config = VisionConfig(dataset="custom", model=TinyVGGConfig(hidden=6), train=VisionTrain(batch_size=16))
     (tmp_path / "tinyvgg.py").write_text(cnn_script(config, epochs=2))
     done = subprocess.run([sys.executable, "tinyvgg.py"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
