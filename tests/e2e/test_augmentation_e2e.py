@@ -38,7 +38,9 @@ def test_upload_a_zip_preview_augmentations_and_run_the_experiment(page, app_url
     page.locator("input[type='file']").set_input_files(str(_zip(tmp_path)))
     page.get_by_text("1 junk file(s)").first.wait_for(timeout=30000)
     wait_for_idle(page)
-    assert page.get_by_text("apples").first.is_visible() and page.get_by_text("limes").first.is_visible()
+    samples = page.locator("[data-testid='stMarkdownContainer']")
+    samples.filter(has_text="apples (5 training images)").first.wait_for(timeout=30000)  # visible, not just there
+    samples.filter(has_text="limes (5 training images)").first.wait_for(timeout=30000)
     assert page.get_by_text("[10, 3, 64, 64]").first.is_visible()  # 5 of each class train: one batch of 10
     page.screenshot(path=str(screenshots / "custom-data.png"), full_page=True)
 
