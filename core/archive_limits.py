@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
-MB = 1_000_000
+from core.sizes import megabytes
 
 
 def over_limits(entries: list[zipfile.ZipInfo], size: int, max_entries: int, max_expanded: int) -> str | None:
@@ -14,7 +14,7 @@ def over_limits(entries: list[zipfile.ZipInfo], size: int, max_entries: int, max
     expanded = sum(entry.file_size for entry in entries)
     if expanded > max_expanded:
         return (
-            f"Refused: this {size / MB:.1f} MB file would expand to {expanded / MB:,.1f} MB when read "
-            f"(limit {max_expanded // MB} MB)."
+            f"Refused: this {megabytes(size)} file would expand to {megabytes(expanded)} when read "
+            f"(limit {megabytes(max_expanded)})."
         )
     return None

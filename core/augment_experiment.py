@@ -23,11 +23,7 @@ def experiment_data(
 ) -> tuple[str, ImageDataset, ImageDataset]:
     """(name, train, test): FashionMNIST's own split when it is on the machine (unpacked if needed), else digits."""
     root = root or downloads.DEFAULT_ROOT
-    if not downloads.is_downloaded("FashionMNIST", root):
-        local = downloads.find_local_copy("FashionMNIST")
-        if local is not None:
-            downloads.unpack_local_copy("FashionMNIST", local, root)
-    if downloads.is_downloaded("FashionMNIST", root):
+    if downloads.use_local_copy("FashionMNIST", root):
         train = torchvision_set("FashionMNIST", root, train=True)
         test = torchvision_set("FashionMNIST", root, train=False)
         return "FashionMNIST", _subset(train, train_images, seed), _subset(test, TEST_IMAGES, seed)

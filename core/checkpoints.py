@@ -22,8 +22,8 @@ from safetensors.torch import save as save_safetensors
 from torch import Tensor, nn
 
 from core.archive_limits import over_limits
+from core.sizes import MB, megabytes
 
-MB = 1_000_000  # every size shown to a learner is in MB (10^6 bytes)
 MAX_CHECKPOINT_BYTES = 5 * MB  # the playground's models are kilobytes; 5 MB is plenty
 MAX_UNCOMPRESSED_BYTES = 50 * MB  # what a .pt archive may expand to when read (a zip bomb stops here)
 MAX_PICKLE_BYTES = 256_000  # a state_dict's pickle is a few KB; a huge or deeply nested one is refused unread
@@ -48,11 +48,6 @@ class LoadedModel:
     model: nn.Module
     keys: list[tuple[str, tuple[int, ...], str]]  # (name, shape, dtype) per tensor in the file
     file_format: str
-
-
-def megabytes(count: int) -> str:
-    """A byte count as the learner reads it, e.g. '5.2 MB' (limits read '5 MB')."""
-    return f"{count / MB:.1f} MB" if count % MB else f"{count // MB} MB"
 
 
 def to_bytes(model: nn.Module, file_format: str) -> bytes:

@@ -14,10 +14,11 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 from torch import Tensor
 
+from core.sizes import MB
+
 ALLOWED_FORMATS: frozenset[str] = frozenset({"PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF"})
 IMAGE_TYPES: list[str] = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]  # the uploaders' extensions
 COLOUR_PHOTO_SATURATION = 0.15  # mean saturation above this: a colour photo, not a drawing on paper
-MB = 1_000_000  # sizes shown to a learner are in MB (10^6 bytes)
 MAX_UPLOAD_BYTES = 10 * MB  # .streamlit/config.toml's maxUploadSize, checked again here
 MAX_PIXELS = 25_000_000  # e.g. 5000 x 5000; a "pixel bomb" declares far more and is refused before decoding
 MAX_SIDE = 16_384  # longer sides cannot be shown by a browser (nor encoded for st.image); refused

@@ -58,11 +58,10 @@ def data_section(prefix: str, seed: int) -> tuple[str, ImageDataset, ImageDatase
     if name == "custom" and custom is not None:
         data, test = custom
     elif name in ONLINE_SETS and not downloads.is_downloaded(name, downloads.DEFAULT_ROOT):
-        local = downloads.find_local_copy(name)
-        if local is not None:
-            with st.spinner(f"Unpacking {name} from {local} for torchvision..."):
-                downloads.unpack_local_copy(name, local, downloads.DEFAULT_ROOT)
-            st.toast(f"Found {name} on this machine ({local}) and unpacked it for torchvision.")
+        with st.spinner(f"Looking for {name} on this machine..."):
+            found = downloads.use_local_copy(name, downloads.DEFAULT_ROOT)
+        if found:
+            st.toast(f"Found {name} on this machine and unpacked it for torchvision.")
         else:
             _offer_download(prefix, name)
             name = "digits"

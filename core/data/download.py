@@ -178,6 +178,15 @@ def find_local_copy(
     return None
 
 
+def use_local_copy(name: str, root: Path) -> bool:
+    """Whether `name` is ready in `root` for torchvision, unpacking a copy found on the machine if needed."""
+    if not is_downloaded(name, root):
+        local = find_local_copy(name)
+        if local is not None:
+            unpack_local_copy(name, local, root)
+    return is_downloaded(name, root)
+
+
 def unpack_local_copy(
     name: str, source: Path, root: Path = DEFAULT_ROOT, resources: Sequence[tuple[str, str]] | None = None
 ) -> Path:

@@ -24,9 +24,9 @@ from torch.utils.data import Dataset
 
 from core.archive_limits import over_limits
 from core.data.images import ImageDataset
+from core.sizes import MB
 from core.uploads import UploadError, decode_image
 
-MB = 1_000_000
 MAX_ZIP_BYTES = 10 * MB  # the upload limit (.streamlit/config.toml), checked again here
 MAX_ENTRIES = 5_000  # files and folders in the archive
 MAX_EXPANDED_BYTES = 200 * MB  # all entries uncompressed
