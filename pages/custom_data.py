@@ -2,8 +2,15 @@
 
 import streamlit as st
 
-from core.data.imagefolder import DATASET_SOURCE, example_zip, tensors_file
-from playground.custom_data_view import keep_loaded, read_zip, show_batch, show_classes, show_samples
+from core.data.imagefolder import DATASET_SOURCE, example_zip
+from playground.custom_data_view import (
+    download_bytes,
+    keep_loaded,
+    read_zip,
+    show_batch,
+    show_classes,
+    show_samples,
+)
 from playground.sidebar import current_seed
 from playground.topics import ROOT
 from playground.upload_ui import BundledFile, file_upload, parsed_once
@@ -37,7 +44,7 @@ with classes:
     show_classes(folder)
     st.download_button(
         "Download the tensors (custom_dataset.pt)",
-        tensors_file(folder),
+        download_bytes(),
         file_name="custom_dataset.pt",
         help="For the TinyVGG script on the Computer vision page: torch.load(..., weights_only=True)",
         key=K + "download",

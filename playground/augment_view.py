@@ -12,7 +12,7 @@ from core.augment import AUGMENTATIONS, AugmentError, Sample, Step, samples
 from playground.literal import literal
 
 PER_ROW = 4
-LAST_GOOD = "augment/last_good"  # the last preview that ran, kept when a pipeline cannot run
+LAST_GOOD = "augment/last_good"  # (image, samples, credit, inputs) of the last preview that ran
 
 
 def _pixels(image: Tensor) -> np.ndarray:
@@ -43,16 +43,17 @@ def drawn_text(sample: Sample) -> str:
 
 def show_samples(image: Tensor, steps: list[Step], count: int, seed: int, credit: str) -> None:
     """The original and `count` augmented samples; a pipeline that cannot run says why and keeps the last preview."""
+    key = (hash(image.numpy().tobytes()), tuple(image.shape), tuple(steps), count, seed)
+    kept = st.session_state.get(LAST_GOOD)
     try:
-        drawn = samples(image, steps, count, seed)
+        drawn = kept[1] if kept is not None and kept[3] == key else samples(image, steps, count, seed)
     except AugmentError as error:
         st.error(literal(str(error)) + " The last preview that ran is shown.")
-        kept = st.session_state.get(LAST_GOOD)
         if kept is None:
             return
-        image, drawn, credit = kept
+        image, drawn, credit, _ = kept
     else:
-        st.session_state[LAST_GOOD] = (image, drawn, credit)
+        st.session_state[LAST_GOOD] = (image, drawn, credit, key)  # a rerun with the same inputs draws nothing again
     st.markdown(f"**Before** `{list(image.shape)}` uint8")
     st.image(_pixels(image), caption=credit, width=260)
     st.markdown(f"**After**: {len(drawn)} samples, sample i drawn with seed {seed} + i")

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import streamlit as st
 import torch
 
-from core.checkpoints import MAX_CHECKPOINT_BYTES, MB, LoadedModel, load_into_copy, same_predictions, to_bytes
+from core.checkpoints import MAX_CHECKPOINT_BYTES, LoadedModel, load_into_copy, same_predictions, to_bytes
+from core.sizes import MB
 from playground.literal import literal
 from playground.live.run import LiveRun
 from playground.upload_ui import file_upload, parsed_once

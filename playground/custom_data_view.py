@@ -7,7 +7,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from core.augment import Step, compose
-from core.data.imagefolder import FolderData, ImageFolderCustom, read_image_zip
+from core.data.imagefolder import FolderData, ImageFolderCustom, read_image_zip, tensors_file
 from core.data.images import ImageDataset
 from playground.figures import png_data_uri
 from playground.literal import literal
@@ -15,6 +15,7 @@ from playground.vision_view import labelled_sheet
 
 DATA = "custom/data"  # the session's custom data set (FolderData), for this page, the vision page and later pages
 VERSION = "custom/version"  # bumped for every newly loaded data set: models trained on the old one are rebuilt
+DOWNLOAD = "custom/download_bytes"  # (version, .pt bytes) for the download button, made once per data set
 VISION_COPY = "custom/vision"  # (version, train, test) as float images for TinyVGG, converted once
 PER_CLASS = 8
 
@@ -57,11 +58,11 @@ def show_classes(folder: FolderData) -> None:
 
 def show_samples(folder: FolderData) -> None:
     """The first training images of every class."""
-    images = folder.train.images.float() / 255.0
     for label, name in enumerate(folder.classes[:20]):
-        members = torch.nonzero(folder.train.labels == label).flatten()[:PER_CLASS]
-        st.markdown(f"**{literal(name)}** ({int((folder.train.labels == label).sum())} training images)")
-        st.image(png_data_uri(labelled_sheet(images[members], [""] * len(members), per_row=PER_CLASS, scale=1)))
+        members = torch.nonzero(folder.train.labels == label).flatten()
+        shown = folder.train.images[members[:PER_CLASS]].float() / 255.0  # only the images drawn
+        st.markdown(f"**{literal(name)}** ({len(members)} training images)")
+        st.image(png_data_uri(labelled_sheet(shown, [""] * len(shown), per_row=PER_CLASS, scale=1)))
     if len(folder.classes) > 20:
         st.caption(f"… and {len(folder.classes) - 20} more classes.")
 
@@ -86,6 +87,16 @@ def show_batch(folder: FolderData, steps: list[Step] | None, seed: int) -> None:
     )
     captions = [folder.classes[int(y)][:10] for y in labels]
     st.image(png_data_uri(labelled_sheet(images, captions, per_row=8, scale=1)))
+
+
+def download_bytes() -> bytes:
+    """The session's data set as a .pt file, made once per data set (not on every rerun of the page)."""
+    version = st.session_state.get(VERSION, 0)
+    kept = st.session_state.get(DOWNLOAD)
+    if kept is None or kept[0] != version:
+        kept = (version, tensors_file(st.session_state[DATA]))
+        st.session_state[DOWNLOAD] = kept
+    return kept[1]
 
 
 def vision_copy() -> tuple[ImageDataset, ImageDataset] | None:

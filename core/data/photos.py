@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,9 +28,12 @@ PHOTOS: dict[str, Photo] = {
 }
 
 
+@functools.cache
 def load_photo(name: str) -> np.ndarray:
-    """The photo as uint8 [H, W, 3] (read from scikit-image's package data)."""
+    """The photo as uint8 [H, W, 3] (read once from scikit-image's package data; read-only, shared)."""
     from skimage import data
 
     pixels = getattr(data, PHOTOS[name].loader)()
-    return np.ascontiguousarray(pixels[..., :3]).astype(np.uint8)
+    photo = np.ascontiguousarray(pixels[..., :3]).astype(np.uint8)
+    photo.setflags(write=False)  # shared by every learner: nobody may change it
+    return photo

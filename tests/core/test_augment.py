@@ -15,7 +15,7 @@ from core.data.photos import PHOTOS, load_photo
 
 @pytest.fixture(scope="module")
 def cat() -> torch.Tensor:
-    return torch.from_numpy(load_photo("chelsea")).permute(2, 0, 1).contiguous()
+    return torch.from_numpy(np.array(load_photo("chelsea"))).permute(2, 0, 1).contiguous()  # a writable copy
 
 
 @pytest.mark.parametrize("name", list(AUGMENTATIONS))

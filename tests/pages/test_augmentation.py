@@ -130,3 +130,17 @@ def test_a_pipeline_that_changes_the_size_trains_with_the_default_and_says_why(a
     errors = [plain(e.value) for e in at.error]
     assert any("turns [1, 28, 28] images into [1, 224, 224]" in e and "gentle default instead" in e for e in errors)
     assert at.session_state["augexp-augmented/run"].trainer.augment is not None and not at.exception
+
+
+def test_a_rerun_with_the_same_inputs_draws_no_new_samples(augmentation, monkeypatch):
+    from playground import augment_view
+
+    calls = []
+    real = augment_view.samples
+    monkeypatch.setattr(augment_view, "samples", lambda *args: calls.append(1) or real(*args))
+    at = augmentation
+    at.run()
+    at.run()
+    assert calls == []  # the samples drawn when the page opened are reused
+    at.number_input(key=K + "seed").set_value(3).run()
+    assert len(calls) == 1
