@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import islice
 
 UNSTABLE_WINDOW = 50  # epochs whose mean loss is compared with the start
 UNSTABLE_FACTOR = 1.5  # mean loss this many times the start: the optimizer overshoots
@@ -49,8 +50,7 @@ class ProgressWatch:
         if start <= 0:
             return None
         if len(self.recent) >= UNSTABLE_WINDOW:
-            latest = list(self.recent)[-UNSTABLE_WINDOW:]
-            mean = sum(latest) / len(latest)
+            mean = sum(islice(reversed(self.recent), UNSTABLE_WINDOW)) / UNSTABLE_WINDOW
             if mean >= UNSTABLE_FACTOR * start:
                 return Verdict(True, _unstable(start, mean, learning_rate))
         if len(self.recent) >= STALLED_WINDOW and not self.told and min(self.recent) >= STALLED_FACTOR * start:

@@ -56,7 +56,8 @@ def class_confidence_image(probs: np.ndarray) -> np.ndarray:
     The live view colours them (so Discretize is instant there) exactly as probability_image does.
     """
     n_classes = probs.shape[-1]
-    probs = np.nan_to_num(probs, nan=1.0 / n_classes)  # a diverged model's cells: a coin flip
+    if not np.isfinite(probs).all():
+        probs = np.nan_to_num(probs, nan=1.0 / n_classes)  # a diverged model's cells: a coin flip
     top = probs.max(axis=-1)
     confidence = (top - 1 / n_classes) / (1 - 1 / n_classes)
     pixels = np.zeros((*probs.shape[:-1], 3), dtype=np.uint8)
@@ -78,9 +79,14 @@ DEAD_FILL = (228, 228, 228)  # an output that is exactly 0 everywhere (a dead Re
 
 
 def finite(values: np.ndarray) -> np.ndarray:
-    """NaN as 0 and infinities as the largest float32: a model that just diverged still draws (mid-epoch frames)."""
+    """NaN as 0 and infinities as the largest float32: a model that just diverged still draws (mid-epoch frames).
+
+    The usual all-finite array comes back as it is (no copy on every frame).
+    """
+    if np.isfinite(values).all():
+        return values
     limit = float(np.finfo(np.float32).max)
-    return np.nan_to_num(values.astype(np.float64, copy=False), nan=0.0, posinf=limit, neginf=-limit)
+    return np.nan_to_num(values.astype(np.float64), nan=0.0, posinf=limit, neginf=-limit)
 
 
 def diverging_image(values: np.ndarray, scale: float | None = None) -> np.ndarray:

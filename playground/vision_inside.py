@@ -13,9 +13,14 @@ from playground.figures import png_data_uri
 from playground.literal import literal
 from playground.live.run import LiveRun
 from playground.upload_ui import file_upload, parsed_once
-from playground.vision_view import channel_sheet, conv_sum_text, labelled_sheet, matrix_figure, probability_figure
-
-CHART = {"displayModeBar": False}
+from playground.vision_view import (
+    CHART,
+    channel_sheet,
+    conv_sum_text,
+    labelled_sheet,
+    matrix_figure,
+    probability_figure,
+)
 
 
 def index_slider(label: str, count: int, key: str, default: int = 0) -> int:

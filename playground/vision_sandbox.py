@@ -6,9 +6,7 @@ import streamlit as st
 import torch
 
 from core.cnn import conv_output_size
-from playground.vision_view import matrix_figure
-
-CHART = {"displayModeBar": False}
+from playground.vision_view import CHART, matrix_figure
 
 
 def convolution_sandbox(prefix: str) -> None:

@@ -19,6 +19,7 @@ from playground.live.run import LiveRun
 
 PREVIEW_COUNT = 16  # test images shown with their predictions while training
 TABLE_ROW_PX = 35  # st.dataframe's row height
+CHART = {"displayModeBar": False}  # plotly charts on the vision page: no toolbar
 GOOD, BAD = (44, 160, 44), (214, 39, 40)
 
 
