@@ -30,3 +30,23 @@ def live_view_data(at: AppTest) -> dict:
 def plain(shown: str) -> str:
     """A message as the learner reads it: the page escapes markdown in text that holds user input."""
     return re.sub(r"\\(.)", r"\1", shown)
+
+
+SCRIPT_LINE = re.compile(  # what every generated classification and vision script prints per epoch
+    r"Epoch (\d+) \| train loss ([\d.naninf]+) acc ([\d.]+) \| test loss ([\d.naninf]+) acc ([\d.]+)"
+)
+
+
+def assert_script_matches_engine(stdout: str, trainer, epochs: int) -> None:
+    """The script printed `epochs` lines, each equal to the engine's epoch (losses to 1e-5, accuracies to 1e-4)."""
+    import pytest
+
+    printed = [SCRIPT_LINE.match(line).groups() for line in stdout.splitlines() if SCRIPT_LINE.match(line)]
+    assert len(printed) == epochs
+    for epoch, train_loss, train_acc, test_loss, test_acc in printed:
+        record = trainer.run_epoch()
+        assert int(epoch) == record.epoch
+        assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
+        assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
+        assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
+        assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)

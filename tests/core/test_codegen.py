@@ -1,6 +1,5 @@
 """The "Show the PyTorch code" script runs on its own and reproduces the engine's numbers."""
 
-import re
 import subprocess
 import sys
 
@@ -9,8 +8,7 @@ import pytest
 from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment
 from core.codegen_classification import classification_script
 from core.models import MLPConfig
-
-LINE = re.compile(r"Epoch (\d+) \| train loss ([\d.naninf]+) acc ([\d.]+) \| test loss ([\d.naninf]+) acc ([\d.]+)")
+from tests.helpers import SCRIPT_LINE, assert_script_matches_engine
 
 CONFIGS = {
     "tf-default-spiral-l2-momentum": ClassificationConfig(
@@ -51,16 +49,8 @@ def test_script_reproduces_the_engine(tmp_path, name):
     script.write_text(classification_script(config, epochs=3))
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    printed = [LINE.match(line).groups() for line in done.stdout.splitlines() if LINE.match(line)]
-    assert len(printed) == 3
     trainer = build_experiment(config).trainer
-    for epoch, train_loss, train_acc, test_loss, test_acc in printed:
-        record = trainer.run_epoch()
-        assert int(epoch) == record.epoch
-        assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
-        assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
-        assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
-        assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)
+    assert_script_matches_engine(done.stdout, trainer, 3)
 
 
 def test_script_plots_the_decision_boundary(tmp_path):
@@ -124,7 +114,7 @@ def test_the_script_prints_the_pages_numbers_at_a_long_horizon(tmp_path, name):
     script.write_text(classification_script(config, epochs=epochs))
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    printed = [LINE.match(line).groups() for line in done.stdout.splitlines() if LINE.match(line)]
+    printed = [SCRIPT_LINE.match(line).groups() for line in done.stdout.splitlines() if SCRIPT_LINE.match(line)]
     assert len(printed) == epochs
     trainer = build_experiment(config).trainer
     for epoch, train_loss, train_acc, test_loss, test_acc in printed:

@@ -4,7 +4,6 @@ import gzip
 import hashlib
 import http.server
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -28,6 +27,7 @@ from core.codegen_cnn import cnn_script
 from core.data import download as downloads
 from core.data.images import SHAPES, ImageDataset, digits, draw_shape, shapes, split_images, torchvision_set
 from core.vision import VisionConfig, VisionTrain, build_vision
+from tests.helpers import assert_script_matches_engine
 
 
 def test_digits_are_28x28_in_0_1_with_ten_classes():
@@ -132,7 +132,6 @@ def test_training_in_slices_carries_the_epoch_over():
     assert len(records) == 1 and records[0].epoch == 1 and trainer.epoch_progress == 0
 
 
-LINE = re.compile(r"Epoch (\d+) \| train loss ([\d.]+) acc ([\d.]+) \| test loss ([\d.]+) acc ([\d.]+)")
 
 
 @pytest.mark.parametrize("dataset", ["digits", "shapes"])
@@ -143,18 +142,9 @@ def test_the_script_reproduces_the_engine(tmp_path, dataset):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "[B, C, H, W] = [64, 1, 28, 28]" in done.stdout
-    printed = [LINE.match(line).groups() for line in done.stdout.splitlines() if LINE.match(line)]
     data = digits() if dataset == "digits" else shapes(seed=config.seed)
     trainer = build_vision(config, data).trainer
-    for epoch, train_loss, train_acc, test_loss, test_acc in printed:
-        record = trainer.run_epoch()
-        assert int(epoch) == record.epoch
-        assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
-        assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
-        assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
-        assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)
-        assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)
-        assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
+    assert_script_matches_engine(done.stdout, trainer, 2)
 
 
 def _idx_images(images: np.ndarray) -> bytes:
@@ -302,12 +292,4 @@ def test_the_script_reproduces_the_engine_on_a_custom_data_set(tmp_path):
     assert "[B, C, H, W] = [16, 3, 64, 64]" in done.stdout
     as_float = lambda d: ImageDataset(d.images.float() / 255.0, d.labels, d.classes)  # noqa: E731
     trainer = build_vision(config, as_float(folder.train), test=as_float(folder.test)).trainer
-    printed = [LINE.match(line).groups() for line in done.stdout.splitlines() if LINE.match(line)]
-    assert len(printed) == 2
-    for epoch, train_loss, train_acc, test_loss, test_acc in printed:
-        record = trainer.run_epoch()
-        assert int(epoch) == record.epoch
-        assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
-        assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
-        assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
-        assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)
+    assert_script_matches_engine(done.stdout, trainer, 2)
