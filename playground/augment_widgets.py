@@ -77,12 +77,35 @@ def pipeline_ui() -> list[Step]:
     for position, entry in enumerate(current, start=1):
         augmentation = AUGMENTATIONS[entry["cls"]]
         with st.container(border=True):
-            head = st.columns([5, 1, 1, 1], vertical_alignment="center")
-            head[0].markdown(f"**{position}. {augmentation.title}** `v2.{augmentation.cls}`")
+            st.markdown(f"**{position}. {augmentation.title}** `v2.{augmentation.cls}`")
             sid = entry["id"]
-            head[1].button("↑", key=f"{K}up/{sid}", on_click=_move, args=(sid, -1), disabled=position == 1)
-            head[2].button("↓", key=f"{K}down/{sid}", on_click=_move, args=(sid, 1), disabled=position == len(current))
-            head[3].button("✕", key=f"{K}remove/{sid}", on_click=_remove, args=(sid,), help="Remove this step")
+            row = st.container(horizontal=True, gap="small")
+            row.button(
+                "Up",
+                key=f"{K}up/{sid}",
+                on_click=_move,
+                args=(sid, -1),
+                disabled=position == 1,
+                icon=":material/arrow_upward:",
+                help="Apply this step earlier",
+            )
+            row.button(
+                "Down",
+                key=f"{K}down/{sid}",
+                on_click=_move,
+                args=(sid, 1),
+                disabled=position == len(current),
+                icon=":material/arrow_downward:",
+                help="Apply this step later",
+            )
+            row.button(
+                "Remove",
+                key=f"{K}remove/{sid}",
+                on_click=_remove,
+                args=(sid,),
+                icon=":material/close:",
+                help="Remove this step",
+            )
             values = tuple((p.name, _param_control(p, f"{K}step/{sid}/{p.name}")) for p in augmentation.params)
             steps.append(Step(entry["cls"], values))
     if not current:

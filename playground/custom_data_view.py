@@ -83,7 +83,7 @@ def show_batch(folder: FolderData, steps: list[Step] | None, seed: int) -> None:
     applied = " → ".join(step.cls for step in steps) if steps else "none"
     st.caption(
         f"Transforms: resized to 64 × 64 when the zip was read; augmentation: {applied}; "
-        "to float 0..1 in __getitem__; shuffled by the DataLoader."
+        "to float 0..1 in `__getitem__`; shuffled by the DataLoader."
     )
     captions = [folder.classes[int(y)][:10] for y in labels]
     st.image(png_data_uri(labelled_sheet(images, captions, per_row=8, scale=1)))
