@@ -32,7 +32,7 @@ def _function_sources(names: tuple[str, ...]) -> str:
     return "\n\n".join(inspect.getsource(getattr(toy2d, name)).rstrip() for name in names)
 
 
-def _model_source(config: ClassificationConfig) -> str:
+def classification_model_source(config: ClassificationConfig) -> str:
     n_in = len(config.features)
     lines, width = [], n_in
     for units in config.model.hidden:
@@ -76,6 +76,35 @@ def _penalty_source(config: ClassificationConfig) -> str:
     )
 
 
+def classification_data_source(config: ClassificationConfig) -> str:
+    """Source defining X_train, y_train, X_test, y_test (features) and the raw test points, as the page splits them.
+
+    Needs SEED and PLANE_LIMIT defined, and math, numpy as np, torch, Tensor imported.
+    """
+    data = config.data
+    features = ", ".join(FEATURE_SOURCE[name] for name in config.features)
+    return f"""# ---- 1. Data: the same generator the playground uses --------------------------------
+{_function_sources(_GENERATOR_SOURCES[data.dataset])}
+
+
+X, y = {data.dataset}({data.samples}, {data.noise / 100!r}, seed=SEED + {data.version}, n_classes={data.classes})
+
+# Shuffle once, then split into train and test sets.
+order = torch.randperm(len(X), generator=torch.Generator().manual_seed(SEED))
+n_train = min(max(round(len(X) * {data.train_percent / 100!r}), 1), len(X) - 1)
+X_train_points, y_train = X[order[:n_train]], y[order[:n_train]]
+X_test_points, y_test = X[order[n_train:]], y[order[n_train:]]
+
+
+# ---- 2. Input features --------------------------------------------------------------
+def make_features(X: Tensor) -> Tensor:
+    return torch.stack([{features}], dim=1)
+
+
+X_train, X_test = make_features(X_train_points), make_features(X_test_points)
+"""
+
+
 def classification_script(config: ClassificationConfig, epochs: int = 100) -> str:
     """The full runnable script for `config`, training `epochs` epochs by default.
 
@@ -87,7 +116,6 @@ def classification_script(config: ClassificationConfig, epochs: int = 100) -> st
         Python source that runs with torch alone (matplotlib only for --plot).
     """
     data = config.data
-    features = ", ".join(FEATURE_SOURCE[name] for name in config.features)
     loss_def, loss_expr = _loss_source(config)
     hidden = ", ".join(str(n) for n in config.model.hidden) or "none: logistic regression"
     batch = config.train.batch_size or "full batch"
@@ -117,29 +145,10 @@ parser.add_argument("--epochs", type=int, default={epochs})
 parser.add_argument("--plot", action="store_true", help="save decision_boundary.png (needs matplotlib)")
 args = parser.parse_args()
 
-# ---- 1. Data: the same generator the playground uses --------------------------------
-{_function_sources(_GENERATOR_SOURCES[data.dataset])}
-
-
-X, y = {data.dataset}({data.samples}, {data.noise / 100!r}, seed=SEED + {data.version}, n_classes={data.classes})
-
-# Shuffle once, then split into train and test sets.
-order = torch.randperm(len(X), generator=torch.Generator().manual_seed(SEED))
-n_train = min(max(round(len(X) * {data.train_percent / 100!r}), 1), len(X) - 1)
-X_train_points, y_train = X[order[:n_train]], y[order[:n_train]]
-X_test_points, y_test = X[order[n_train:]], y[order[n_train:]]
-
-
-# ---- 2. Input features --------------------------------------------------------------
-def make_features(X: Tensor) -> Tensor:
-    return torch.stack([{features}], dim=1)
-
-
-X_train, X_test = make_features(X_train_points), make_features(X_test_points)
-
+{classification_data_source(config)}
 # ---- 3. Model, loss and optimizer ---------------------------------------------------
 torch.manual_seed(SEED)  # the same initial weights as the playground
-{_model_source(config)}
+{classification_model_source(config)}
 {loss_def}
 {_optimizer_source(config)}
 
