@@ -75,4 +75,11 @@ TOPICS: tuple[Topic, ...] = (
         "Upload a zip of class folders (ImageFolder layout): classes and counts, samples, the course's Dataset "
         "subclass and a DataLoader batch; then train TinyVGG on it.",
     ),
+    Topic(
+        "pages/evaluation.py",
+        "Evaluation",
+        ":material/grid_view:",
+        "See what your model gets wrong: a confusion matrix you can click for the examples behind each cell, "
+        "precision, recall and F1 worked out with torchmetrics, a threshold with ROC and PR curves, two runs compared.",
+    ),
 )

@@ -132,8 +132,6 @@ def test_training_in_slices_carries_the_epoch_over():
     assert len(records) == 1 and records[0].epoch == 1 and trainer.epoch_progress == 0
 
 
-
-
 @pytest.mark.parametrize("dataset", ["digits", "shapes"])
 def test_the_script_reproduces_the_engine(tmp_path, dataset):
     config = VisionConfig(dataset=dataset, model=TinyVGGConfig(hidden=6), train=VisionTrain(batch_size=64))

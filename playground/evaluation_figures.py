@@ -1,0 +1,234 @@
+"""Plotly figures of the Evaluation page: the clickable confusion matrix, ROC / PR curves, the test plane."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from torch import Tensor
+
+from core.data.toy2d import PLANE_LIMIT
+from core.evaluation import BinaryCurves, ClassCounts
+from playground.figures import CLASS_COLORS
+
+TEXT_LIMIT = 20  # up to this many classes every cell shows its number; beyond, hover tells
+UNDEFINED_GREY = "#e6e6e6"  # a 0/0 cell
+SELECTED = "#f59322"  # the selected cell's frame (the app's orange)
+
+
+def matrix_size(n_classes: int) -> int:
+    """Pixel height of the matrix: cells of 48 px for a few classes, 600 px at most."""
+    return int(min(600, max(260, 110 + 48 * n_classes)))
+
+
+def _cell_text(count: int, value: float, how: str) -> str:
+    if math.isnan(value):
+        return "0/0"
+    return f"{count:d}" if how == "none" else f"{value:.2f}"
+
+
+def matrix_figure(
+    counts: Tensor, values: Tensor, classes: tuple[str, ...], how: str, selected: tuple[int, int] | None
+) -> go.Figure:
+    """The confusion matrix: rows are true classes, columns predicted; every cell is a clickable point.
+
+    Plotly heatmaps send no selection events to Streamlit, so a scatter of (nearly transparent) square
+    markers, one per cell, carries the clicks, the numbers and the hover text over the heatmap.
+    """
+    n = len(classes)
+    classes = tuple(html.escape(name) for name in classes)  # names may come from a learner's upload
+    grid = values.numpy().astype(float)
+    finite = np.where(np.isnan(grid), np.nan, grid)
+    top = np.nanmax(finite) if np.isfinite(finite).any() else 1.0
+    rows, cols = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    rows, cols = rows.ravel(), cols.ravel()
+    count_list = counts.flatten().tolist()
+    value_list = grid.ravel().tolist()
+    shown = [_cell_text(c, v, how) for c, v in zip(count_list, value_list, strict=True)]
+    dark = [not math.isnan(v) and v > 0.55 * top for v in value_list]
+    hover = [
+        f"true <b>{classes[r]}</b>, predicted <b>{classes[c]}</b><br>{count:,} examples"
+        + ("" if how == "none" else f" ({'0/0' if math.isnan(v) else f'{v:.3f}'})")
+        + "<br>click: see them"
+        for r, c, count, v in zip(rows.tolist(), cols.tolist(), count_list, value_list, strict=True)
+    ]
+    size = matrix_size(n)
+    cell_px = (size - 110) / n
+    fig = go.Figure(
+        go.Heatmap(
+            z=np.where(np.isnan(grid), None, grid).tolist(),
+            x=list(range(n)),
+            y=list(range(n)),
+            colorscale="Blues",
+            zmin=0,
+            zmax=top if top > 0 else 1,
+            showscale=False,
+            hoverinfo="skip",
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=cols,
+            y=rows,
+            mode="markers+text" if n <= TEXT_LIMIT else "markers",
+            marker={"symbol": "square", "size": max(cell_px * 0.92, 4), "color": "rgba(0,0,0,0.01)"},
+            text=shown,
+            textfont={"color": ["white" if d else "#333" for d in dark], "size": 13 if n <= 10 else 10},
+            customdata=np.stack([rows, cols], axis=1),
+            hovertext=hover,
+            hoverinfo="text",
+            selected={"marker": {"opacity": 1}},
+            unselected={"marker": {"opacity": 1}},
+            showlegend=False,
+        )
+    )
+    if selected is not None:
+        r, c = selected
+        fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line={"color": SELECTED, "width": 4})
+    step = max(1, math.ceil(n / 25))  # 100 classes: every 4th name, so names never overlap
+    ticks = list(range(0, n, step))
+    names = [classes[i][:16] for i in ticks]
+    fig.update_xaxes(
+        title="predicted class", tickvals=ticks, ticktext=names, side="top", showgrid=False, zeroline=False
+    )
+    fig.update_yaxes(
+        title="true class", tickvals=ticks, ticktext=names, autorange="reversed", showgrid=False, zeroline=False
+    )
+    fig.update_layout(
+        height=size,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        plot_bgcolor=UNDEFINED_GREY,
+        clickmode="event+select",
+        dragmode=False,
+        xaxis_tickangle=-40 if n > 4 else 0,
+    )
+    return fig
+
+
+def curves_figure(curves: BinaryCurves, counts: ClassCounts, threshold: float) -> go.Figure:
+    """ROC (left) and precision-recall (right) curves, each with the current threshold's point."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=(f"ROC curve (AUC {curves.auroc:.3f})", f"Precision-recall (AP {curves.average_precision:.3f})"),
+        horizontal_spacing=0.12,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=curves.fpr.tolist(),
+            y=curves.tpr.tolist(),
+            mode="lines",
+            line={"color": CLASS_COLORS[1], "width": 2},
+            customdata=curves.roc_thresholds.tolist(),
+            hovertemplate="false positive rate %{x:.3f}<br>true positive rate %{y:.3f}<br>threshold %{customdata:.3f}"
+            "<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"color": "#bbb", "dash": "dot"}, hoverinfo="skip"),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=curves.recall.tolist(),
+            y=curves.precision.tolist(),
+            mode="lines",
+            line={"color": CLASS_COLORS[1], "width": 2},
+            hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<extra></extra>",
+        ),
+        row=1,
+        col=2,
+    )
+    tp, fp, fn, tn = counts
+    fpr = fp / (fp + tn) if fp + tn else 0.0
+    tpr = tp / (tp + fn) if tp + fn else 0.0
+    marker = {"color": SELECTED, "size": 13, "line": {"color": "white", "width": 2}}
+    fig.add_trace(
+        go.Scatter(x=[fpr], y=[tpr], mode="markers", marker=marker, hovertemplate=f"threshold {threshold:.2f}"),
+        row=1,
+        col=1,
+    )
+    if tp + fp:  # precision is 0/0 when nothing is predicted positive: no point to mark
+        fig.add_trace(
+            go.Scatter(
+                x=[tpr], y=[tp / (tp + fp)], mode="markers", marker=marker, hovertemplate=f"threshold {threshold:.2f}"
+            ),
+            row=1,
+            col=2,
+        )
+    fig.update_xaxes(range=[-0.02, 1.02], row=1, col=1, title="false positive rate")
+    fig.update_yaxes(range=[-0.02, 1.02], row=1, col=1, title="true positive rate (recall)")
+    fig.update_xaxes(range=[-0.02, 1.02], row=1, col=2, title="recall")
+    fig.update_yaxes(range=[-0.02, 1.02], row=1, col=2, title="precision")
+    fig.update_layout(height=340, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def plane_figure(
+    points: Tensor, labels: Tensor, highlight: Tensor, caption: list[str], classes: tuple[str, ...]
+) -> go.Figure:
+    """The test points on the plane, faded, with the chosen ones large and outlined."""
+    xy = points.numpy()
+    y = labels.numpy()
+    fig = go.Figure()
+    for c, name in enumerate(classes):
+        mine = y == c
+        fig.add_trace(
+            go.Scatter(
+                x=xy[mine, 0],
+                y=xy[mine, 1],
+                mode="markers",
+                name=html.escape(name),
+                marker={"color": CLASS_COLORS[c % len(CLASS_COLORS)], "size": 6, "opacity": 0.3},
+                hoverinfo="skip",
+            )
+        )
+    chosen = highlight.numpy()
+    if len(chosen):
+        fig.add_trace(
+            go.Scatter(
+                x=xy[chosen, 0],
+                y=xy[chosen, 1],
+                mode="markers",
+                name="shown",
+                marker={
+                    "color": [CLASS_COLORS[int(y[i]) % len(CLASS_COLORS)] for i in chosen],
+                    "size": 12,
+                    "line": {"color": "black", "width": 2},
+                },
+                hovertext=[html.escape(text) for text in caption],
+                hoverinfo="text",
+            )
+        )
+    fig.update_xaxes(range=[-PLANE_LIMIT, PLANE_LIMIT], zeroline=False)
+    fig.update_yaxes(range=[-PLANE_LIMIT, PLANE_LIMIT], zeroline=False, scaleanchor="x")
+    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.08})
+    return fig
+
+
+def compare_figure(classes: tuple[str, ...], only_a: Tensor, only_b: Tensor, a: str, b: str) -> go.Figure:
+    """Per true class: how many examples only A gets right, and only B."""
+    names = [html.escape(name[:16]) for name in classes]
+    fig = go.Figure(
+        [
+            go.Bar(x=names, y=only_a.tolist(), name=f"only {a} right", marker_color=CLASS_COLORS[1]),
+            go.Bar(x=names, y=only_b.tolist(), name=f"only {b} right", marker_color=CLASS_COLORS[0]),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        height=300,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": 1.12},
+        yaxis_title="test examples",
+    )
+    return fig

@@ -1,0 +1,134 @@
+"""The Evaluation page under AppTest: no model yet, the quick model, cells, normalisations, threshold, compare."""
+
+import math
+
+import pytest
+import torch
+from safetensors.torch import load as load_safetensors
+
+from core.evaluation import NORMALISATIONS
+from playground.evaluation_sources import RESULTS
+from tests.helpers import plain
+from tests.pages.conftest import ROOT, open_page
+
+K = "evaluation/"
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _cell_text(at) -> str:
+    return next(plain(m.value).replace("**", "") for m in at.markdown if "test examples of" in m.value)
+
+
+@pytest.fixture(scope="module")
+def quick():
+    """The page after training the quick model once (FashionMNIST when present, else digits)."""
+    at = open_page("pages/evaluation.py")
+    at.button(key=K + "train_quick").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_with_no_model_the_page_says_what_to_do():
+    at = open_page("pages/evaluation.py")
+    assert "No model has been trained in this session yet" in at.info[0].value
+    assert at.button(key=K + "train_quick").label == "Train a quick model here"
+
+
+def test_the_quick_model_is_evaluated_with_every_average(quick):
+    at = quick
+    assert at.selectbox(key=K + "model").value == "quick"
+    accuracy = float(_metric(at, "Accuracy").rstrip("%")) / 100
+    assert 0.5 < accuracy < 1.0  # a real, partly trained model: right often, wrong sometimes
+    results = at.session_state[RESULTS]["quick"]
+    expected = results.scores(None)
+    assert _metric(at, "F1, macro") == f"{expected.averaged['f1']['macro']:.4f}"
+    assert float(_metric(at, "F1, micro")) == pytest.approx(accuracy, abs=1e-4)  # micro F1 is the accuracy
+
+
+def test_the_default_cell_is_the_most_confused_pair_and_picking_a_cell_shows_its_examples(quick):
+    at = quick
+    matrix = at.session_state[RESULTS]["quick"].scores(None).matrix
+    true, predicted = at.selectbox(key=K + "true_class").value, at.selectbox(key=K + "predicted_class").value
+    off = matrix.clone().fill_diagonal_(-1)
+    assert matrix[true, predicted] == off.max() and true != predicted
+    assert _cell_text(at).startswith(f"{int(matrix[true, predicted]):,} test examples of")
+    at.selectbox(key=K + "true_class").set_value(2).run()
+    at.selectbox(key=K + "predicted_class").set_value(2).run()
+    assert "(right)" in _cell_text(at)
+    assert _cell_text(at).startswith(f"{int(matrix[2, 2]):,} test examples")
+    assert len(at.get("image")) >= 1  # the examples, as images
+
+
+def test_every_normalisation_renders(quick):
+    at = quick
+    for option in NORMALISATIONS:
+        at.radio(key=K + "normalise").set_value(option).run()
+        assert not at.exception
+
+
+def test_metrics_are_worked_out_from_the_counts_of_the_chosen_class(quick):
+    at = quick
+    at.selectbox(key=K + "explain").set_value(0).run()
+    text = next(m.value for m in at.markdown if "against every other class" in m.value)
+    matrix = at.session_state[RESULTS]["quick"].scores(None).matrix
+    tp = int(matrix[0, 0])
+    assert f"TP = **{tp:,}**" in text
+    assert f"{tp:,} / {int(matrix[:, 0].sum()):,}" in text  # precision's fraction
+
+
+def test_keep_then_train_more_then_compare_the_two(quick):
+    at = quick
+    at.button(key=K + "keep").click().run()
+    at.button(key=K + "train_quick").click().run()  # 6,000 more images
+    assert not at.exception, [e.message for e in at.exception]
+    options = at.selectbox(key=K + "model").options
+    assert any(option.startswith("kept: Quick model") for option in options)
+    compare = at.selectbox(key=K + "compare")
+    assert any("kept" in option for option in compare.options)
+    text = next(m.value for m in at.markdown if m.value.startswith("Both right"))
+    counts = [int(part.replace(",", "")) for part in text.replace("*", "").split() if part.replace(",", "").isdigit()]
+    n = len(at.session_state[RESULTS]["quick"].predictions.labels)
+    assert sum(counts) == n  # both right + only A + only B + both wrong = every test example
+
+
+def test_the_weights_download_loads_back_into_the_model(quick):
+    at = quick
+    evaluated = at.session_state[RESULTS]["quick"]
+    state = load_safetensors(evaluated.weights())
+    model = evaluated.subject.model
+    for name, tensor in model.state_dict().items():
+        assert torch.equal(state[name], tensor)
+
+
+def _classification_then_evaluation(query: dict[str, str], steps: int = 3):
+    at = open_page("pages/classification.py", query)
+    for _ in range(steps):
+        at.button(key="classification/step").click().run()
+    at.switch_page(str(ROOT / "pages/evaluation.py")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_a_binary_playground_model_gets_a_threshold_and_curves():
+    at = _classification_then_evaluation({"dataset": "gauss"}, steps=5)
+    assert at.selectbox(key=K + "model").value == "classification"
+    threshold = at.slider(key=K + "threshold")
+    assert threshold.value == 0.5
+    recall_at_half = _metric(at, "Recall (true positive rate)")
+    threshold.set_value(0.0).run()
+    assert _metric(at, "Recall (true positive rate)") == "1.0000"  # every point called class 1
+    threshold.set_value(1.0).run()
+    assert _metric(at, "Precision") == "0/0"  # nothing called class 1: precision is 0/0, not NaN
+    assert recall_at_half != "0/0"
+    auc = float(_metric(at, "ROC AUC"))
+    assert 0.0 <= auc <= 1.0 and not math.isnan(auc)
+
+
+def test_the_playground_model_shows_its_cell_on_the_plane():
+    at = _classification_then_evaluation({"dataset": "blobs", "classes": "4"}, steps=2)
+    assert len(at.selectbox(key=K + "true_class").options) == 4
+    assert any("test examples of" in m.value for m in at.markdown)
+    assert not [s for s in at.get("slider") if s.key == K + "threshold"]  # no threshold for 4 classes
