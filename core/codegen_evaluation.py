@@ -57,9 +57,8 @@ def _points_sections(source: PointsModelSource) -> tuple[str, str, str]:
 
 
 def points_class_names(n_classes: int) -> tuple[str, ...]:
-    """The playground's classes by colour: TF Playground's orange and blue, then more."""
-    colours = ("orange", "blue", "green", "red", "purple", "brown", "pink", "cyan")
-    return tuple(f"{i} {colours[i]}" for i in range(n_classes))
+    """The playground's classes by their colour on the plane: TF Playground's orange and blue, then more."""
+    return ("orange", "blue", "green", "red", "purple", "brown", "pink", "cyan")[:n_classes]
 
 
 def evaluation_script(source: ImageModelSource | PointsModelSource, threshold: float | None = None) -> str:

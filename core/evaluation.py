@@ -31,9 +31,15 @@ EVAL_BATCH = 256  # images per forward pass: fastest for TinyVGG on a CPU core, 
 AVERAGES: tuple[str, ...] = ("macro", "micro", "weighted")
 NORMALISATIONS: dict[str, str] = {  # shown name -> how each cell is divided
     "counts": "none",
-    "by true class (rows sum to 1: recall on the diagonal)": "true",
-    "by predicted class (columns sum to 1: precision on the diagonal)": "pred",
-    "overall (all cells sum to 1)": "all",
+    "share of each true class": "true",
+    "share of each prediction": "pred",
+    "share of all examples": "all",
+}
+NORMALISATION_MEANING: dict[str, str] = {  # how -> what the learner reads off the matrix
+    "none": "Each cell counts test examples: the diagonal is right, everything else a mistake.",
+    "true": "Each row sums to 1 (normalize='true'): the diagonal is each class's recall.",
+    "pred": "Each column sums to 1 (normalize='pred'): the diagonal is each class's precision.",
+    "all": "All cells sum to 1 (normalize='all'): the diagonal adds up to the accuracy.",
 }
 
 

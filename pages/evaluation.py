@@ -14,7 +14,7 @@ st.caption(
     "Accuracy is one number; a confusion matrix shows which classes the model mixes up. Pick any model trained "
     "in this session, click a cell to see its examples, and read precision, recall and F1 off the counts."
 )
-pick, quick = st.columns([4, 1], vertical_alignment="bottom")
+pick, quick = st.columns([3, 1], vertical_alignment="bottom")
 with quick:
     view.quick_model_ui(current_seed(), current_device())
 with pick:
@@ -27,7 +27,7 @@ matrix_tab, metrics_tab, *binary_tab, compare_tab = st.tabs(
     ["Confusion matrix", "Metrics explained", *(["Threshold, ROC and PR"] if threshold is not None else []), "Compare"]
 )
 with matrix_tab:
-    left, right = st.columns([1.1, 1], gap="large")
+    left, right = st.columns([1.25, 1], gap="large")
     with left:
         cell = view.confusion_section(evaluated, threshold)
     with right:

@@ -19,8 +19,8 @@ SELECTED = "#f59322"  # the selected cell's frame (the app's orange)
 
 
 def matrix_size(n_classes: int) -> int:
-    """Pixel height of the matrix: cells of 48 px for a few classes, 600 px at most."""
-    return int(min(600, max(260, 110 + 48 * n_classes)))
+    """Pixel height of the matrix: cells of 42 px for a few classes, 600 px at most."""
+    return int(min(600, max(260, 110 + 42 * n_classes)))
 
 
 def _cell_text(count: int, value: float, how: str) -> str:
@@ -38,6 +38,7 @@ def matrix_figure(
     markers, one per cell, carries the clicks, the numbers and the hover text over the heatmap.
     """
     n = len(classes)
+    names_given = classes
     classes = tuple(html.escape(name) for name in classes)  # names may come from a learner's upload
     grid = values.numpy().astype(float)
     finite = np.where(np.isnan(grid), np.nan, grid)
@@ -70,6 +71,20 @@ def matrix_figure(
             ygap=1,
         )
     )
+    undefined = np.isnan(grid)
+    if undefined.any():  # 0/0 cells: a flat grey layer under nothing
+        fig.add_trace(
+            go.Heatmap(
+                z=np.where(undefined, 1.0, None).tolist(),
+                x=list(range(n)),
+                y=list(range(n)),
+                colorscale=[[0, UNDEFINED_GREY], [1, UNDEFINED_GREY]],
+                showscale=False,
+                hoverinfo="skip",
+                xgap=1,
+                ygap=1,
+            )
+        )
     fig.add_trace(
         go.Scatter(
             x=cols,
@@ -78,7 +93,6 @@ def matrix_figure(
             marker={"symbol": "square", "size": max(cell_px * 0.92, 4), "color": "rgba(0,0,0,0.01)"},
             text=shown,
             textfont={"color": ["white" if d else "#333" for d in dark], "size": 13 if n <= 10 else 10},
-            customdata=np.stack([rows, cols], axis=1),
             hovertext=hover,
             hoverinfo="text",
             selected={"marker": {"opacity": 1}},
@@ -91,18 +105,25 @@ def matrix_figure(
         fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line={"color": SELECTED, "width": 4})
     step = max(1, math.ceil(n / 25))  # 100 classes: every 4th name, so names never overlap
     ticks = list(range(0, n, step))
-    names = [classes[i][:16] for i in ticks]
+    names = [html.escape(names_given[i][:16]) for i in ticks]
     fig.update_xaxes(
-        title="predicted class", tickvals=ticks, ticktext=names, side="top", showgrid=False, zeroline=False
+        title="predicted class",
+        tickvals=ticks,
+        ticktext=names,
+        side="top",
+        showgrid=False,
+        zeroline=False,
+        range=[-0.5, n - 0.5],
     )
     fig.update_yaxes(
-        title="true class", tickvals=ticks, ticktext=names, autorange="reversed", showgrid=False, zeroline=False
+        title="true class", tickvals=ticks, ticktext=names, range=[n - 0.5, -0.5], showgrid=False, zeroline=False
     )
     fig.update_layout(
         height=size,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        plot_bgcolor=UNDEFINED_GREY,
+        margin={"l": 10, "r": 60, "t": 10, "b": 10},  # room for the last rotated class name
+        plot_bgcolor="white",
         clickmode="event+select",
+        hovermode="closest",  # the cell under the pointer, not the first of its column
         dragmode=False,
         xaxis_tickangle=-40 if n > 4 else 0,
     )

@@ -10,6 +10,7 @@ import torch
 
 from core.evaluation import (
     AVERAGES,
+    NORMALISATION_MEANING,
     NORMALISATIONS,
     EvaluationError,
     Scores,
@@ -44,7 +45,7 @@ def quick_model_ui(seed: int, device: torch.device) -> None:
     """Train the quick TinyVGG (or train it further), then select it."""
     quick = st.session_state.get(sources.QUICK)
     fresh = not isinstance(quick, QuickModel) or quick.experiment.config.seed != seed
-    label = "Train a quick model here" if fresh else f"Train it on {QUICK_IMAGES:,} more images"
+    label = "Train a quick model here" if fresh else f"Train on {QUICK_IMAGES:,} more images"
     if not st.button(label, key=K + "train_quick", help="TinyVGG, the course's settings; about 5 s"):
         return
     data = _quick_data(seed)
@@ -129,7 +130,7 @@ def _most_confused(matrix: torch.Tensor) -> tuple[int, int]:
 def _on_cell_click() -> None:
     points = st.session_state[K + "matrix"]["selection"]["points"]
     if points:
-        row, col = points[0]["customdata"]
+        row, col = points[0]["y"], points[0]["x"]  # the cell's centre: y is the true class, x the predicted
         st.session_state[TRUE], st.session_state[PREDICTED] = int(row), int(col)
         st.session_state[EXPLAIN] = int(row)
 
@@ -143,12 +144,12 @@ def confusion_section(evaluated: sources.Evaluated, threshold: float | None) -> 
         if not isinstance(st.session_state.get(key), int) or not 0 <= st.session_state[key] < n:
             st.session_state[TRUE], st.session_state[PREDICTED] = _most_confused(result.matrix)
             st.session_state[EXPLAIN] = st.session_state[TRUE]
-    how_label = st.radio("Cells show", list(NORMALISATIONS), horizontal=True, key=K + "normalise")
+    pick = st.columns([1.3, 1, 1])
+    how_label = pick[0].selectbox("Cells show", list(NORMALISATIONS), key=K + "normalise")
     how = NORMALISATIONS[how_label]
-    pick = st.columns(2)
     name = classes.__getitem__
-    true_class = pick[0].selectbox("True class", range(n), format_func=name, key=TRUE)
-    predicted_class = pick[1].selectbox("Predicted as", range(n), format_func=name, key=PREDICTED)
+    true_class = pick[1].selectbox("True class", range(n), format_func=name, key=TRUE)
+    predicted_class = pick[2].selectbox("Predicted as", range(n), format_func=name, key=PREDICTED)
     figure = matrix_figure(result.matrix, normalised(result.matrix, how), classes, how, (true_class, predicted_class))
     st.plotly_chart(
         figure,
@@ -157,7 +158,10 @@ def confusion_section(evaluated: sources.Evaluated, threshold: float | None) -> 
         selection_mode="points",
         config=CHART,
     )
-    st.caption("Click a cell (or pick the classes above) to see its examples. Grey cells are 0/0: nothing to divide.")
+    st.caption(
+        f"{NORMALISATION_MEANING[how]} Click a cell (or pick the classes above) to see its examples. "
+        "Grey cells are 0/0: nothing to divide."
+    )
     return true_class, predicted_class
 
 
@@ -240,6 +244,14 @@ def _ratio(numerator: int, denominator: int) -> str:
     return f"{numerator:,} / {denominator:,} = **{numerator / denominator:.4f}**"
 
 
+def _f1_worked(tp: int, fp: int, fn: int) -> str:
+    """F1 with the numbers filled in; 0/0 when the class is neither present nor predicted."""
+    if tp == 0:
+        return "**0**" if fp + fn else "0/0, counted as 0"
+    p, r = tp / (tp + fp), tp / (tp + fn)
+    return f"2 · {p:.4f} · {r:.4f} / ({p:.4f} + {r:.4f}) = **{2 * p * r / (p + r):.4f}**"
+
+
 def _value(value: float, denominator: int) -> str:
     return "0/0" if denominator == 0 else f"{value:.4f}"
 
@@ -274,8 +286,8 @@ def metrics_section(evaluated: sources.Evaluated, threshold: float | None) -> No
         {
             "average": list(AVERAGES),
             **{
-                metric: [f"{result.averaged[metric][avg]:.4f}" for avg in AVERAGES]
-                for metric in ("precision", "recall", "f1")
+                title: [f"{result.averaged[metric][avg]:.4f}" for avg in AVERAGES]
+                for metric, title in (("precision", "precision"), ("recall", "recall"), ("f1", "F1"))
             },
         }
     )
@@ -298,7 +310,8 @@ def metrics_section(evaluated: sources.Evaluated, threshold: float | None) -> No
             f"- FN = **{fn:,}** {name} called something else; TN = **{tn:,}** the rest\n\n"
             f"**precision** = TP / (TP + FP) = {_ratio(tp, tp + fp)}: of what it calls {name}, the share that is.\n\n"
             f"**recall** = TP / (TP + FN) = {_ratio(tp, tp + fn)}: of the real {name}, the share it finds.\n\n"
-            f"**F1** = 2 · precision · recall / (precision + recall) = **{float(result.per_class['f1'][c]):.4f}**."
+            f"**F1** = 2 · precision · recall / (precision + recall) = {_f1_worked(tp, fp, fn)}: one number that is "
+            "high only when both are."
         )
         st.caption(
             "**macro** averages the per-class numbers, each class counting once (torchmetrics leaves out a class "
@@ -323,6 +336,19 @@ def curves_section(evaluated: sources.Evaluated, threshold: float) -> None:
     st.caption(
         "Raise the threshold: fewer examples are called positive, so precision tends to rise and recall falls. "
         "The areas under the curves do not depend on the threshold: they sum up every threshold at once."
+    )
+
+
+def _who_wins(classes: tuple[str, ...], margin: torch.Tensor, shown: int = 4) -> str:
+    """Which classes A gets right more often than B, and the reverse, biggest margins first."""
+
+    def listed(order: torch.Tensor, sign: int) -> str:
+        picked = [i for i in order.tolist() if sign * int(margin[i]) > 0][:shown]
+        return ", ".join(f"{literal(classes[i])} (+{sign * int(margin[i])})" for i in picked) or "none"
+
+    return (
+        f"Classes A gets right more often: {listed(torch.argsort(margin, descending=True), 1)}. "
+        f"Classes B gets right more often: {listed(torch.argsort(margin), -1)}."
     )
 
 
@@ -352,11 +378,11 @@ def compare_section(evaluated: sources.Evaluated, threshold: float | None) -> No
     result = compare(evaluated.predictions, a_pred, other.predictions, b_pred)
     summary = pd.DataFrame(
         {
-            "model": ["A: this one", "B: compared"],
+            "model": ["A: the model picked above", "B: the one picked here"],
             "accuracy": [f"{a_scores.accuracy:.4f}", f"{b_scores.accuracy:.4f}"],
             **{
-                f"{metric} (macro)": [f"{s.averaged[metric]['macro']:.4f}" for s in (a_scores, b_scores)]
-                for metric in ("precision", "recall", "f1")
+                f"{title} (macro)": [f"{s.averaged[metric]['macro']:.4f}" for s in (a_scores, b_scores)]
+                for metric, title in (("precision", "precision"), ("recall", "recall"), ("f1", "F1"))
             },
         }
     )
@@ -366,6 +392,7 @@ def compare_section(evaluated: sources.Evaluated, threshold: float | None) -> No
         f"**{result.only_b:,}** · both wrong: **{result.both_wrong:,}**"
     )
     classes = evaluated.predictions.classes
+    st.markdown(_who_wins(classes, result.only_a_per_class - result.only_b_per_class))
     st.plotly_chart(
         compare_figure(classes, result.only_a_per_class, result.only_b_per_class, "A", "B"),
         key=K + "compare_bars",

@@ -65,7 +65,7 @@ def test_the_default_cell_is_the_most_confused_pair_and_picking_a_cell_shows_its
 def test_every_normalisation_renders(quick):
     at = quick
     for option in NORMALISATIONS:
-        at.radio(key=K + "normalise").set_value(option).run()
+        at.selectbox(key=K + "normalise").set_value(option).run()
         assert not at.exception
 
 
@@ -77,6 +77,8 @@ def test_metrics_are_worked_out_from_the_counts_of_the_chosen_class(quick):
     tp = int(matrix[0, 0])
     assert f"TP = **{tp:,}**" in text
     assert f"{tp:,} / {int(matrix[:, 0].sum()):,}" in text  # precision's fraction
+    f1 = float(at.session_state[RESULTS]["quick"].scores(None).per_class["f1"][0])
+    assert f"= **{f1:.4f}**" in text  # F1 worked out from precision and recall equals torchmetrics' F1
 
 
 def test_keep_then_train_more_then_compare_the_two(quick):
@@ -92,6 +94,7 @@ def test_keep_then_train_more_then_compare_the_two(quick):
     counts = [int(part.replace(",", "")) for part in text.replace("*", "").split() if part.replace(",", "").isdigit()]
     n = len(at.session_state[RESULTS]["quick"].predictions.labels)
     assert sum(counts) == n  # both right + only A + only B + both wrong = every test example
+    assert any(m.value.startswith("Classes A gets right more often") for m in at.markdown)
 
 
 def test_the_weights_download_loads_back_into_the_model(quick):
