@@ -279,7 +279,10 @@ def metrics_section(evaluated: sources.Evaluated, threshold: float | None) -> No
             "recall": [
                 _value(float(v), tp + fn) for v, (tp, _, fn, _) in zip(result.per_class["recall"], counts, strict=True)
             ],
-            "F1": [f"{float(v):.4f}" for v in result.per_class["f1"]],
+            "F1": [
+                _value(float(v), 2 * tp + fp + fn)
+                for v, (tp, fp, fn, _) in zip(result.per_class["f1"], counts, strict=True)
+            ],
         }
     )
     averages = pd.DataFrame(

@@ -135,3 +135,39 @@ def test_the_playground_model_shows_its_cell_on_the_plane():
     assert len(at.selectbox(key=K + "true_class").options) == 4
     assert any("test examples of" in m.value for m in at.markdown)
     assert not [s for s in at.get("slider") if s.key == K + "threshold"]  # no threshold for 4 classes
+
+
+def test_the_vision_page_model_is_listed_and_evaluated_on_its_own_test_split():
+    at = open_page("pages/vision.py")
+    at.button(key="vision/step").click().run()
+    at.switch_page(str(ROOT / "pages/evaluation.py")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key=K + "model").value == "vision"
+    evaluated = at.session_state[RESULTS]["vision"]
+    assert len(evaluated.predictions.labels) == 360  # digits: 20 % of 1,797 held out
+    assert len(at.selectbox(key=K + "true_class").options) == 10
+
+
+def test_a_table_shows_0_over_0_for_a_class_never_predicted():
+    at = _classification_then_evaluation({"dataset": "blobs", "classes": "8", "noise": "50"}, steps=0)
+    result = at.session_state[RESULTS]["classification"].scores(None)
+    never_predicted = [c for c in range(8) if int(result.matrix[:, c].sum()) == 0]
+    assert never_predicted, "an untrained 8-class model leaves some class unpredicted"
+    table = next(df.value for df in at.dataframe if "support (true)" in df.value.columns)
+    assert table["precision"][never_predicted[0]] == "0/0"
+    assert "nan" not in table.to_string().lower()
+    assert any("It has not trained yet" in c.value for c in at.caption)
+
+
+def test_the_augmentation_experiments_two_runs_compare_on_their_shared_test_set():
+    at = open_page("pages/augmentation.py")
+    at.switch_page(str(ROOT / "pages/evaluation.py")).run()
+    options = at.selectbox(key=K + "model").options
+    assert any("without augmentation" in o for o in options) and any("with augmentation" in o for o in options)
+    at.selectbox(key=K + "model").set_value("augexp-plain").run()
+    assert not at.exception, [e.message for e in at.exception]
+    compare = at.selectbox(key=K + "compare")
+    assert any("with augmentation" in option for option in compare.options)
+    assert len(at.session_state[RESULTS]["augexp-plain"].predictions.labels) == len(
+        at.session_state[RESULTS]["augexp-augmented"].predictions.labels
+    )
