@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 from devtools.browser import app_server, browser_page, wait_for_idle
+from playground.topics import TOPICS
 
-PAGES = ("", "tensors", "workflow", "classification", "vision")
+PAGES = ("", *(topic.url_path for topic in TOPICS))
 
 
 def take(folder: Path, pages: tuple[str, ...] = PAGES, full_page: bool = False) -> list[Path]:

@@ -67,8 +67,8 @@ def matrix_figure(
             zmax=top if top > 0 else 1,
             showscale=False,
             hoverinfo="skip",
-            xgap=1,
-            ygap=1,
+            xgap=1 if n <= TEXT_LIMIT else 0,  # 100 classes: gaps would be all one sees
+            ygap=1 if n <= TEXT_LIMIT else 0,
         )
     )
     undefined = np.isnan(grid)
@@ -81,8 +81,8 @@ def matrix_figure(
                 colorscale=[[0, UNDEFINED_GREY], [1, UNDEFINED_GREY]],
                 showscale=False,
                 hoverinfo="skip",
-                xgap=1,
-                ygap=1,
+                xgap=1 if n <= TEXT_LIMIT else 0,
+                ygap=1 if n <= TEXT_LIMIT else 0,
             )
         )
     fig.add_trace(
@@ -103,20 +103,27 @@ def matrix_figure(
     if selected is not None:
         r, c = selected
         fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line={"color": SELECTED, "width": 4})
-    step = max(1, math.ceil(n / 25))  # 100 classes: every 4th name, so names never overlap
-    ticks = list(range(0, n, step))
-    names = [html.escape(names_given[i][:16]) for i in ticks]
+    rows_shown = list(range(0, n, max(1, math.ceil(n / 12))))  # 100 classes: every 9th name, so none overlap
+    cols_shown = rows_shown
     fig.update_xaxes(
         title="predicted class",
-        tickvals=ticks,
-        ticktext=names,
+        tickvals=cols_shown,
+        ticktext=[html.escape(names_given[i][:16]) for i in cols_shown],
         side="top",
         showgrid=False,
         zeroline=False,
         range=[-0.5, n - 0.5],
+        constrain="domain",
     )
     fig.update_yaxes(
-        title="true class", tickvals=ticks, ticktext=names, range=[n - 0.5, -0.5], showgrid=False, zeroline=False
+        title="true class",
+        tickvals=rows_shown,
+        ticktext=[html.escape(names_given[i][:16]) for i in rows_shown],
+        range=[n - 0.5, -0.5],
+        showgrid=False,
+        zeroline=False,
+        scaleanchor="x",  # square cells
+        constrain="domain",
     )
     fig.update_layout(
         height=size,

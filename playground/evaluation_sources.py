@@ -37,7 +37,7 @@ class Candidate:
 
     name: str  # unique in the picker, e.g. "classification"
     title: str  # what the learner reads
-    version: Hashable  # changes whenever its weights change
+    version: tuple  # (the model object's id, images trained on, epochs): changes whenever its weights change
     data_id: Hashable  # equal for two models tested on the same examples
     snapshot: Callable[[], Subject]  # copies the weights and the test data, under the run's lock
 
@@ -62,7 +62,7 @@ class Evaluated:
 
     candidate_name: str
     title: str
-    version: Hashable
+    version: tuple
     data_id: Hashable
     subject: Subject
     predictions: Predictions
@@ -134,7 +134,7 @@ def _points_candidate(run: LiveRun) -> Candidate:
             epoch,
         )
 
-    version = (run.key, run.trainer.samples_seen, run.trainer.epoch)
+    version = (id(run), run.trainer.samples_seen, run.trainer.epoch)
     return Candidate("classification", title, version, ("points", config.data, config.seed), snapshot)
 
 
@@ -218,7 +218,8 @@ def latest(state: MutableMapping[str, Any], candidate: Candidate, refresh: bool 
     """The candidate's evaluation: the one already made (even if it trained on since), unless `refresh` or none."""
     results: dict[str, Evaluated] = state.setdefault(RESULTS, {})
     found = results.get(candidate.name)
-    if found is None or refresh or found.data_id != candidate.data_id:
+    another_model = found is not None and found.version[0] != candidate.version[0]  # rebuilt: new weights
+    if found is None or refresh or another_model or found.data_id != candidate.data_id:
         found = evaluate(candidate)
         results[candidate.name] = found
     return found
@@ -255,9 +256,7 @@ def comparable(state: MutableMapping[str, Any], evaluated: Evaluated) -> list[Ev
     return [
         other
         for other in pool
-        if (other.candidate_name, other.version, other.kept)
-        != (evaluated.candidate_name, evaluated.version, evaluated.kept)
-        and not (other.candidate_name == evaluated.candidate_name and other.version == evaluated.version)
+        if not (other.candidate_name == evaluated.candidate_name and other.version == evaluated.version)
         and other.data_id == evaluated.data_id
         and torch.equal(other.predictions.labels, evaluated.predictions.labels)
     ]

@@ -171,3 +171,22 @@ def test_the_augmentation_experiments_two_runs_compare_on_their_shared_test_set(
     assert len(at.session_state[RESULTS]["augexp-plain"].predictions.labels) == len(
         at.session_state[RESULTS]["augexp-augmented"].predictions.labels
     )
+
+
+def test_a_model_that_trained_on_waits_for_the_learner_and_a_rebuilt_one_is_evaluated_afresh():
+    at = _classification_then_evaluation({"dataset": "xor"}, steps=2)
+    first = at.session_state[RESULTS]["classification"]
+    at.switch_page(str(ROOT / "pages/classification.py")).run()
+    at.button(key="classification/step").click().run()
+    at.switch_page(str(ROOT / "pages/evaluation.py")).run()
+    assert at.session_state[RESULTS]["classification"] is first  # the numbers hold still...
+    assert any("has trained since" in c.value for c in at.caption)
+    at.button(key=K + "evaluate_again").click().run()  # ...until the learner asks
+    again = at.session_state[RESULTS]["classification"]
+    assert again is not first and again.subject.epoch == first.subject.epoch + 1
+    at.switch_page(str(ROOT / "pages/classification.py")).run()
+    at.slider(key="classification/layers").set_value(3).run()  # a new network: fresh weights
+    at.switch_page(str(ROOT / "pages/evaluation.py")).run()
+    rebuilt = at.session_state[RESULTS]["classification"]
+    assert rebuilt is not again and rebuilt.subject.epoch == 0
+    assert not any("has trained since" in c.value for c in at.caption)
