@@ -11,7 +11,7 @@ from torch import Tensor
 
 from core.data.toy2d import PLANE_LIMIT
 from core.evaluation import BinaryCurves, ClassCounts
-from playground.figures import CLASS_COLORS
+from playground.figures import CLASS_COLORS, png_data_uri
 
 TEXT_LIMIT = 20  # up to this many classes every cell shows its number; beyond, hover tells
 UNDEFINED_GREY = "#e6e6e6"  # a 0/0 cell
@@ -202,12 +202,29 @@ def curves_figure(curves: BinaryCurves, counts: ClassCounts, threshold: float) -
 
 
 def plane_figure(
-    points: Tensor, labels: Tensor, highlight: Tensor, caption: list[str], classes: tuple[str, ...]
+    points: Tensor,
+    labels: Tensor,
+    highlight: Tensor,
+    caption: list[str],
+    classes: tuple[str, ...],
+    boundary: np.ndarray | None = None,
 ) -> go.Figure:
-    """The test points on the plane, faded, with the chosen ones large and outlined."""
-    xy = points.numpy()
+    """The test points on the plane, faded, with the chosen ones large and outlined; the model's boundary behind."""
+    xy = points.cpu().numpy()
     y = labels.numpy()
     fig = go.Figure()
+    if boundary is not None:  # uint8 [H, W, 3], row 0 at the top of the plane
+        fig.add_layout_image(
+            source=png_data_uri(boundary),
+            xref="x",
+            yref="y",
+            x=-PLANE_LIMIT,
+            y=PLANE_LIMIT,
+            sizex=2 * PLANE_LIMIT,
+            sizey=2 * PLANE_LIMIT,
+            sizing="stretch",
+            layer="below",
+        )
     for c, name in enumerate(classes):
         mine = y == c
         fig.add_trace(
@@ -216,7 +233,7 @@ def plane_figure(
                 y=xy[mine, 1],
                 mode="markers",
                 name=html.escape(name),
-                marker={"color": CLASS_COLORS[c % len(CLASS_COLORS)], "size": 6, "opacity": 0.3},
+                marker={"color": CLASS_COLORS[c % len(CLASS_COLORS)], "size": 6, "opacity": 0.45},
                 hoverinfo="skip",
             )
         )
@@ -237,7 +254,7 @@ def plane_figure(
                 hoverinfo="text",
             )
         )
-    fig.update_xaxes(range=[-PLANE_LIMIT, PLANE_LIMIT], zeroline=False)
+    fig.update_xaxes(range=[-PLANE_LIMIT, PLANE_LIMIT], zeroline=False, constrain="domain")
     fig.update_yaxes(range=[-PLANE_LIMIT, PLANE_LIMIT], zeroline=False, scaleanchor="x")
     fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.08})
     return fig

@@ -12,6 +12,7 @@ from collections.abc import Callable, Hashable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 from safetensors.torch import save as safetensors_bytes
 from torch import Tensor, nn
@@ -20,8 +21,10 @@ from core.classification import Experiment
 from core.codegen_cnn import ImageTestSet
 from core.codegen_evaluation import ImageModelSource, PointsModelSource, points_class_names
 from core.evaluation import BinaryCurves, EvaluationError, Predictions, Scores, binary_curves, predict, scores
+from core.introspect import decision_grid
 from core.quick_model import QuickModel
 from core.vision import VisionExperiment
+from playground.figures import probability_image
 from playground.live.run import LiveRun
 
 K = "evaluation/"
@@ -29,6 +32,7 @@ QUICK = K + "quick"  # the quick model trained on this page
 KEPT = K + "kept"  # evaluations kept for comparing, newest last
 RESULTS = K + "results"  # candidate name -> its latest Evaluated
 MAX_KEPT = 4
+BOUNDARY_PIXELS = 100  # cells per side of the boundary drawn behind the test points
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class Evaluated:
     _scores: dict[float | None, Scores] = field(default_factory=dict)
     _weights: bytes | None = None
     _curves: BinaryCurves | None = None
+    _boundary: np.ndarray | None = None
 
     def curves(self) -> BinaryCurves:
         """ROC and precision-recall curves (two classes), computed once."""
@@ -84,6 +89,14 @@ class Evaluated:
             predicted = self.predictions.predicted(threshold)
             self._scores[threshold] = scores(self.predictions.labels, predicted, len(self.predictions.classes))
         return self._scores[threshold]
+
+    def boundary(self) -> np.ndarray | None:
+        """The evaluated playground model's decision boundary as pixels (None for images), computed once."""
+        code = self.subject.code
+        if self._boundary is None and isinstance(code, PointsModelSource):
+            probs = decision_grid(self.subject.model, code.config.features, BOUNDARY_PIXELS).numpy()
+            self._boundary = probability_image(probs)
+        return self._boundary
 
     def weights(self) -> bytes:
         """The evaluated state_dict as safetensors bytes (contiguous CPU tensors), made once."""

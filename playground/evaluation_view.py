@@ -199,10 +199,11 @@ def cell_section(evaluated: sources.Evaluated, threshold: float | None, cell: tu
     elif evaluated.subject.points is not None:
         captions = [f"p({classes[predicted_class]}) = {float(predictions.probs[i, predicted_class]):.3f}" for i in idx]
         st.plotly_chart(
-            plane_figure(evaluated.subject.points, predictions.labels, idx, captions, classes),
+            plane_figure(evaluated.subject.points, predictions.labels, idx, captions, classes, evaluated.boundary()),
             key=K + "plane",
             config=CHART,
         )
+        st.caption("Behind the points: the evaluated model's decision boundary (pale where it is unsure).")
 
 
 def mistakes_section(evaluated: sources.Evaluated, threshold: float | None) -> None:
