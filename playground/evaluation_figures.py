@@ -137,6 +137,17 @@ def matrix_figure(
     return fig
 
 
+def _curve(x: Tensor, y: Tensor, hover: str, thresholds: Tensor | None = None) -> go.Scatter:
+    return go.Scatter(
+        x=x.tolist(),
+        y=y.tolist(),
+        mode="lines",
+        line={"color": CLASS_COLORS[1], "width": 2},
+        customdata=None if thresholds is None else thresholds.tolist(),
+        hovertemplate=hover + "<extra></extra>",
+    )
+
+
 def curves_figure(curves: BinaryCurves, counts: ClassCounts, threshold: float) -> go.Figure:
     """ROC (left) and precision-recall (right) curves, each with the current threshold's point."""
     from plotly.subplots import make_subplots
@@ -147,35 +158,14 @@ def curves_figure(curves: BinaryCurves, counts: ClassCounts, threshold: float) -
         subplot_titles=(f"ROC curve (AUC {curves.auroc:.3f})", f"Precision-recall (AP {curves.average_precision:.3f})"),
         horizontal_spacing=0.12,
     )
-    fig.add_trace(
-        go.Scatter(
-            x=curves.fpr.tolist(),
-            y=curves.tpr.tolist(),
-            mode="lines",
-            line={"color": CLASS_COLORS[1], "width": 2},
-            customdata=curves.roc_thresholds.tolist(),
-            hovertemplate="false positive rate %{x:.3f}<br>true positive rate %{y:.3f}<br>threshold %{customdata:.3f}"
-            "<extra></extra>",
-        ),
-        row=1,
-        col=1,
-    )
+    roc_hover = "false positive rate %{x:.3f}<br>true positive rate %{y:.3f}<br>threshold %{customdata:.3f}"
+    fig.add_trace(_curve(curves.fpr, curves.tpr, roc_hover, curves.roc_thresholds), row=1, col=1)
     fig.add_trace(
         go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"color": "#bbb", "dash": "dot"}, hoverinfo="skip"),
         row=1,
         col=1,
     )
-    fig.add_trace(
-        go.Scatter(
-            x=curves.recall.tolist(),
-            y=curves.precision.tolist(),
-            mode="lines",
-            line={"color": CLASS_COLORS[1], "width": 2},
-            hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<extra></extra>",
-        ),
-        row=1,
-        col=2,
-    )
+    fig.add_trace(_curve(curves.recall, curves.precision, "recall %{x:.3f}<br>precision %{y:.3f}"), row=1, col=2)
     tp, fp, fn, tn = counts
     fpr = fp / (fp + tn) if fp + tn else 0.0
     tpr = tp / (tp + fn) if tp + fn else 0.0
