@@ -76,6 +76,13 @@ TOPICS: tuple[Topic, ...] = (
         "subclass and a DataLoader batch; then train TinyVGG on it.",
     ),
     Topic(
+        "pages/classify.py",
+        "Classify your image",
+        ":material/draw:",
+        "Draw a digit, upload a picture or take a photo: a trained TinyVGG (shipped, or yours from this session) "
+        "says what it sees, shows every preprocessing step and its first feature maps for your image.",
+    ),
+    Topic(
         "pages/evaluation.py",
         "Evaluation",
         ":material/grid_view:",

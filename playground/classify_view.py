@@ -1,0 +1,193 @@
+"""The Classify page: pick a model, draw / upload / photograph an image, see what the model sees and says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+import torch
+from PIL import Image
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+from torch import nn
+
+from core.cnn import class_probabilities, feature_maps
+from core.codegen_evaluation import ImageModelSource
+from core.drawing_input import BlankDrawing, Step, ink_share, prepare_image
+from core.shipped_models import ModelCard, load_shipped, shipped_cards
+from core.uploads import IMAGE_TYPES, decode_image, looks_like_a_colour_photo
+from playground import evaluation_sources
+from playground.literal import literal
+from playground.upload_ui import file_upload, parsed_once
+from playground.vision_view import CHART, channel_sheet, probability_figure
+
+K = "classify/"
+CANVAS = K + "canvas"
+CANVAS_SIDE = 280  # pixels: ten times the model's 28, room to draw
+PHOTO_INK = 0.25  # a digits model's input covered more than this by "ink" is a photo, not a drawing
+TOP_K = 3
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """A model that classifies one image, and what its training images looked like."""
+
+    name: str
+    title: str
+    model: nn.Module
+    classes: tuple[str, ...]
+    dataset: str  # decides the preprocessing: "digits", "FashionMNIST", "shapes", "custom", ...
+    size: int
+    channels: int
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _shipped(card: ModelCard) -> nn.Module:
+    """Read-only, shared by every learner: a shipped model is never trained."""
+    return load_shipped(card)
+
+
+def classifiers() -> list[Classifier]:
+    """The shipped models, then every image model trained in this session."""
+    found = []
+    for card in shipped_cards().values():
+        title = f"Shipped TinyVGG: {card.name} ({card.test_accuracy:.1%} on {card.test_images:,} held-out images)"
+        found.append(
+            Classifier(
+                "shipped " + card.name,
+                title,
+                _shipped(card),
+                card.classes,
+                card.name,
+                card.image_size,
+                card.in_channels,
+            )
+        )
+    for candidate in evaluation_sources.candidates(st.session_state):
+        subject = candidate.snapshot()
+        if not isinstance(subject.code, ImageModelSource):
+            continue
+        shape = subject.images.shape
+        found.append(
+            Classifier(
+                candidate.name,
+                candidate.title,
+                subject.model,
+                subject.classes,
+                subject.code.test.dataset,
+                int(shape[-1]),
+                int(shape[1]),
+            )
+        )
+    return found
+
+
+def pick_classifier() -> Classifier:
+    """The model picker."""
+    found = classifiers()
+    names = [c.name for c in found]
+    titles = {c.name: c.title for c in found}
+    if st.session_state.get(K + "model") not in names:
+        st.session_state[K + "model"] = names[0]
+    name = st.selectbox("Model", names, format_func=titles.get, key=K + "model")
+    return next(c for c in found if c.name == name)
+
+
+def _canvas_image() -> Image.Image | None:
+    from streamlit_drawable_canvas import st_canvas  # registers its component only inside a Streamlit run
+
+    result = st_canvas(
+        stroke_width=20,
+        stroke_color="#000000",
+        background_color="",
+        height=CANVAS_SIDE,
+        width=CANVAS_SIDE,
+        drawing_mode="freedraw",
+        key=CANVAS,
+        return_image_data=True,
+    )
+    pixels = result.image_data
+    return None if pixels is None else Image.fromarray(np.asarray(pixels, dtype=np.uint8), "RGBA")
+
+
+def _decoded(key: str, upload: UploadedFile | None) -> Image.Image | None:
+    """An uploaded or photographed image, decoded once; a bad file gets one line."""
+    if upload is None:
+        return None
+    kept = parsed_once(key, upload, lambda data, _name: decode_image(data))
+    if isinstance(kept, ValueError):
+        st.error(literal(str(kept)))
+        return None
+    return kept.rgb
+
+
+def image_input() -> tuple[Image.Image | None, str]:
+    """The learner's image from the canvas, an upload or the camera; and which of them."""
+    source = st.segmented_control("Image from", ["Draw", "Upload", "Camera"], default="Draw", key=K + "source")
+    if source == "Upload":
+        label = f"An image ({', '.join(t.upper() for t in IMAGE_TYPES[:6])})"
+        return _decoded(K + "upload", file_upload(label, K + "upload", IMAGE_TYPES)), "upload"
+    if source == "Camera":
+        shot = st.camera_input("Take a photo", key=K + "camera")
+        st.caption("If the browser asks, allow the camera; without one (or if it is blocked), upload a photo instead.")
+        return _decoded(K + "camera", shot), "camera"
+    st.space("medium")  # the canvas's toolbar floats above it
+    drawing = _canvas_image()
+    st.caption("Draw with the mouse (or a finger); the prediction follows every stroke. The bin icon clears it.")
+    return drawing, "drawing"
+
+
+def _steps_row(steps: list[Step]) -> None:
+    cols = st.columns(len(steps))
+    for col, step in zip(cols, steps, strict=True):
+        pixels = step.pixels
+        scale = max(1, -(-112 // max(pixels.shape[:2])))  # small steps drawn with big square pixels
+        big = np.kron(pixels, np.ones((scale, scale) + (1,) * (pixels.ndim - 2), dtype=np.uint8))
+        col.image(big, caption=step.name, width=112)
+
+
+def _caveat(classifier: Classifier, image: Image.Image, source: str) -> str | None:
+    if classifier.channels != 1:
+        return None
+    if looks_like_a_colour_photo(image.convert("RGB")) or (
+        classifier.dataset == "digits" and source != "drawing" and ink_share(image) > PHOTO_INK
+    ):
+        return (
+            f"This looks like a photo, not like the model's training images ({classifier.dataset}): it can only "
+            f"answer one of {', '.join(classifier.classes[:10])}, so take the answer with a pinch of salt."
+        )
+    return None
+
+
+def classify(classifier: Classifier, image: Image.Image | None, source: str) -> None:
+    """The prediction, the top classes, what the model sees, and its first feature maps."""
+    if image is None:
+        st.info("Draw something first." if source == "drawing" else "Give the model an image first.")
+        return
+    caveat = _caveat(classifier, image, source)
+    if caveat:
+        st.warning(literal(caveat))
+    try:
+        model_input, steps = prepare_image(image, classifier.dataset, classifier.size, classifier.channels)
+    except BlankDrawing as error:
+        st.info(str(error) if source == "drawing" else "The image is one flat colour: there is nothing to classify.")
+        return
+    probs = class_probabilities(classifier.model, model_input)
+    top = torch.argsort(probs, descending=True)[:TOP_K].tolist()
+    best = top[0]
+    st.subheader(f"Pred: {literal(classifier.classes[best])} | Prob: {float(probs[best]):.3f}")
+    st.plotly_chart(probability_figure(probs, classifier.classes), key=K + "probs", config=CHART)
+    st.caption(
+        "Top "
+        + str(len(top))
+        + ": "
+        + ", ".join(f"{literal(classifier.classes[i])} {float(probs[i]):.1%}" for i in top)
+    )
+    st.markdown("#### What the model sees")
+    _steps_row(steps)
+    st.markdown("#### The first layers' feature maps for this image")
+    if hasattr(classifier.model, "blocks"):
+        for name, maps in feature_maps(classifier.model, model_input)[:2]:
+            st.image(
+                channel_sheet(maps), caption=f"{name}: {maps.shape[0]} channels, {maps.shape[1]} x {maps.shape[2]}"
+            )
