@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
 
+from core.codegen_cnn import ImageTestSet
+from core.data.images import ImageDataset
 from core.evaluation import (
     AVERAGES,
     NORMALISATION_MEANING,
@@ -36,7 +37,7 @@ MISTAKES = 12
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the images...")
-def _quick_data(seed: int) -> Any:
+def _quick_data(seed: int) -> tuple[str, ImageDataset, ImageDataset, ImageTestSet]:
     """Read-only, shared: the quick model's images (each learner's model is their own)."""
     return quick_data(seed)
 
@@ -234,7 +235,7 @@ def mistakes_section(evaluated: sources.Evaluated, threshold: float | None) -> N
     st.dataframe(pd.DataFrame(rows), column_config=config, hide_index=True, row_height=60 if "image" in rows else None)
 
 
-def _enlarged(image: torch.Tensor) -> Any:
+def _enlarged(image: torch.Tensor) -> np.ndarray:
     pixels = grey_pixels(image)
     return pixels.repeat(2, axis=0).repeat(2, axis=1)
 
