@@ -49,9 +49,9 @@ def build_quick_model(
 ) -> QuickModel:
     """An untrained TinyVGG (the course's settings: 10 hidden channels, Adam 0.001, batch 32)."""
     name, train, test, test_set = data
-    no_test = ImageDataset(test.images[:0], test.labels[:0], test.classes)  # no evaluation after every epoch
     config = VisionConfig(name, TinyVGGConfig(), VisionTrain(), seed)
-    return QuickModel(name, build_vision(config, train, device, no_test), test, test_set)
+    experiment = build_vision(config, train, device, test.empty())  # the page evaluates it, not every epoch
+    return QuickModel(name, experiment, test, test_set)
 
 
 def train_quick(quick: QuickModel, images: int = QUICK_IMAGES, progress: Callable[[float], None] | None = None) -> None:

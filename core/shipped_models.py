@@ -97,8 +97,7 @@ def train_recipe(
     config = VisionConfig(recipe.name, recipe.model, VisionTrain(), recipe.seed)
     shape = tuple(train.images.shape[1:])
     augment = BatchAugmenter(DIGIT_AUGMENTATION, shape, recipe.seed) if recipe.augment else None
-    no_test = ImageDataset(test.images[:0], test.labels[:0], test.classes)
-    experiment = build_vision(config, train, "cpu", no_test, augment=augment)
+    experiment = build_vision(config, train, "cpu", test.empty(), augment=augment)
     for epoch in range(epochs or recipe.epochs):
         record = experiment.trainer.run_epoch()
         if progress is not None:

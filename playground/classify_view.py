@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -47,50 +49,38 @@ def _shipped(card: ModelCard) -> nn.Module:
     return load_shipped(card)
 
 
-def classifiers() -> list[Classifier]:
-    """The shipped models, then every image model trained in this session."""
-    found = []
-    for card in shipped_cards().values():
-        title = f"Shipped TinyVGG: {card.name} ({card.test_accuracy:.1%} on {card.test_images:,} held-out images)"
-        found.append(
-            Classifier(
-                "shipped " + card.name,
-                title,
-                _shipped(card),
-                card.classes,
-                card.name,
-                card.image_size,
-                card.in_channels,
-            )
-        )
-    for candidate in evaluation_sources.candidates(st.session_state):
-        subject = candidate.snapshot()
-        if not isinstance(subject.code, ImageModelSource):
-            continue
-        shape = subject.images.shape
-        found.append(
-            Classifier(
-                candidate.name,
-                candidate.title,
-                subject.model,
-                subject.classes,
-                subject.code.test.dataset,
-                int(shape[-1]),
-                int(shape[1]),
-            )
-        )
-    return found
+def _card_title(card: ModelCard) -> str:
+    return f"Shipped TinyVGG: {card.name} ({card.test_accuracy:.1%} on {card.test_images:,} held-out images)"
+
+
+def _from_card(card: ModelCard) -> Classifier:
+    title = _card_title(card)
+    return Classifier(
+        "shipped " + card.name, title, _shipped(card), card.classes, card.name, card.image_size, card.in_channels
+    )
+
+
+def _from_session(candidate: evaluation_sources.Candidate) -> Classifier:
+    subject = candidate.snapshot()  # a copy of the weights: the run may keep training on its page
+    assert isinstance(subject.code, ImageModelSource) and subject.images is not None
+    shape = subject.images.shape
+    dataset = subject.code.test.dataset
+    return Classifier(candidate.name, candidate.title, subject.model, subject.classes, dataset, shape[-1], shape[1])
 
 
 def pick_classifier() -> Classifier:
-    """The model picker."""
-    found = classifiers()
-    names = [c.name for c in found]
-    titles = {c.name: c.title for c in found}
+    """The model picker: the shipped models, then every image model of this session; only the picked one is built."""
+    choices: dict[str, tuple[str, Callable[[], Classifier]]] = {}
+    for card in shipped_cards().values():
+        choices["shipped " + card.name] = (_card_title(card), partial(_from_card, card))
+    for candidate in evaluation_sources.candidates(st.session_state):
+        if candidate.data_id[0] == "images":
+            choices[candidate.name] = (candidate.title, partial(_from_session, candidate))
+    names = list(choices)
     if st.session_state.get(K + "model") not in names:
         st.session_state[K + "model"] = names[0]
-    name = st.selectbox("Model", names, format_func=titles.get, key=K + "model")
-    return next(c for c in found if c.name == name)
+    name = st.selectbox("Model", names, format_func=lambda n: choices[n][0], key=K + "model")
+    return choices[name][1]()
 
 
 def _canvas_image() -> Image.Image | None:

@@ -6,6 +6,7 @@ the learner asks, so selecting cells never re-evaluates and the numbers hold sti
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import time
 from collections.abc import Callable, Hashable, MutableMapping
@@ -17,6 +18,7 @@ import torch
 from safetensors.torch import save as safetensors_bytes
 from torch import Tensor, nn
 
+from core.augment_experiment import TEST_IMAGES
 from core.classification import Experiment
 from core.codegen_cnn import ImageTestSet
 from core.codegen_evaluation import ImageModelSource, PointsModelSource, points_class_names
@@ -161,7 +163,7 @@ def _image_candidate(name: str, page_title: str, run: LiveRun | QuickModel, test
     extra = run.key[1] if isinstance(run, LiveRun) and config.dataset == "custom" else None  # the upload's version
 
     def snapshot() -> Subject:
-        lock = run.lock if isinstance(run, LiveRun) else _NO_LOCK
+        lock = run.lock if isinstance(run, LiveRun) else contextlib.nullcontext()  # the quick model trains here
         with lock:
             model = _frozen(trainer.model)
             epoch = trainer.epoch
@@ -181,25 +183,12 @@ def _image_candidate(name: str, page_title: str, run: LiveRun | QuickModel, test
     return Candidate(name, title, version, ("images", test_set, config.seed, extra), snapshot)
 
 
-class _NoLock:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
-
-
-_NO_LOCK = _NoLock()
-
-
 def _vision_test_set(experiment: VisionExperiment) -> ImageTestSet:
     name = experiment.config.dataset
     return ImageTestSet("custom", None) if name == "custom" else ImageTestSet(name, 0.8)
 
 
 def _augmentation_test_set(experiment: VisionExperiment) -> ImageTestSet:
-    from core.augment_experiment import TEST_IMAGES
-
     if experiment.config.dataset == "FashionMNIST":
         return ImageTestSet("FashionMNIST", None, TEST_IMAGES)
     return ImageTestSet("digits", 0.5, TEST_IMAGES)
