@@ -132,6 +132,40 @@ def tiny_vgg_source(config: TinyVGGConfig) -> str:
 '''
 
 
+def image_training_loop(model: str = "model", train: str = "X_train", test: str = "X_test", step: int = 3) -> str:
+    """Source of the course's training loop, as the engine runs it (same batch order, running train metrics).
+
+    `model` names the module trained, `train` / `test` its inputs (images, or a frozen network's outputs);
+    `step` numbers the section.
+    """
+    return f"""# ---- {step}. Training loop -------------------------------------------------------------------
+shuffle = torch.Generator().manual_seed(SEED)  # batch order
+for epoch in range(args.epochs):
+    {model}.train()
+    order = torch.randperm(len({train}), generator=shuffle) if BATCH_SIZE < len({train}) else torch.arange(len({train}))
+    train_loss, train_correct = 0.0, 0
+    for start in range(0, len({train}), BATCH_SIZE):
+        idx = order[start : start + BATCH_SIZE]
+        X_batch, y_batch = {train}[idx], y_train[idx]
+        y_logits = {model}(X_batch)  # 1. forward pass
+        loss = loss_fn(y_logits, y_batch)  # 2. loss
+        optimizer.zero_grad()  # 3. zero gradients
+        loss.backward()  # 4. backpropagation
+        optimizer.step()  # 5. gradient descent
+        train_loss += loss.item() * len(X_batch)
+        train_correct += (y_logits.argmax(dim=1) == y_batch).sum().item()
+
+    {model}.eval()
+    with torch.inference_mode():
+        test_logits = {model}({test})
+        test_loss = loss_fn(test_logits, y_test).item()
+        test_acc = (test_logits.argmax(dim=1) == y_test).float().mean().item()
+    train_acc = train_correct / len({train})
+    print(f"Epoch {{epoch + 1}} | train loss {{train_loss / len({train}):.6f}} acc {{train_acc:.4f}} | "
+          f"test loss {{test_loss:.6f}} acc {{test_acc:.4f}}")
+"""
+
+
 def cnn_script(config: VisionConfig, epochs: int = 5) -> str:
     """The runnable script for `config`, training `epochs` epochs by default (--epochs overrides)."""
     model, train = config.model, config.train
@@ -182,29 +216,4 @@ model = model.to(memory_format=torch.channels_last)
 loss_fn = nn.CrossEntropyLoss()
 optimizer = {optimizer}
 
-# ---- 3. Training loop -------------------------------------------------------------------
-shuffle = torch.Generator().manual_seed(SEED)  # batch order
-for epoch in range(args.epochs):
-    model.train()
-    order = torch.randperm(len(X_train), generator=shuffle)
-    train_loss, train_correct = 0.0, 0
-    for start in range(0, len(X_train), BATCH_SIZE):
-        idx = order[start : start + BATCH_SIZE]
-        X_batch, y_batch = X_train[idx], y_train[idx]
-        y_logits = model(X_batch)  # 1. forward pass
-        loss = loss_fn(y_logits, y_batch)  # 2. loss
-        optimizer.zero_grad()  # 3. zero gradients
-        loss.backward()  # 4. backpropagation
-        optimizer.step()  # 5. gradient descent
-        train_loss += loss.item() * len(X_batch)
-        train_correct += (y_logits.argmax(dim=1) == y_batch).sum().item()
-
-    model.eval()
-    with torch.inference_mode():
-        test_logits = model(X_test)
-        test_loss = loss_fn(test_logits, y_test).item()
-        test_acc = (test_logits.argmax(dim=1) == y_test).float().mean().item()
-    train_acc = train_correct / len(X_train)
-    print(f"Epoch {{epoch + 1}} | train loss {{train_loss / len(X_train):.6f}} acc {{train_acc:.4f}} | "
-          f"test loss {{test_loss:.6f}} acc {{test_acc:.4f}}")
-'''
+{image_training_loop()}'''

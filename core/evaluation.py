@@ -6,8 +6,6 @@ differently (micro vs macro), so an implicit average reads as one number and com
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -25,7 +23,7 @@ from torchmetrics.classification import (
     MulticlassRecall,
 )
 
-from core.models import eval_mode
+from core.models import eval_mode, forward_in_batches
 
 EVAL_BATCH = 256  # images per forward pass: fastest for TinyVGG on a CPU core, and what the script uses
 AVERAGES: tuple[str, ...] = ("macro", "micro", "weighted")
@@ -67,25 +65,6 @@ class Predictions:
         return self.probs.argmax(dim=1)
 
 
-def _forward_batches(model: nn.Module, X: Tensor, device: torch.device) -> Tensor:
-    """Logits for X in batches of EVAL_BATCH, the batches spread over the CPU cores.
-
-    Each batch runs on one intra-op thread, so the numbers equal a plain loop's; the ops release the GIL,
-    so threads give the speed of several cores.
-    """
-    starts = range(0, len(X), EVAL_BATCH)
-
-    def one(start: int) -> Tensor:
-        with torch.inference_mode():
-            return model(X[start : start + EVAL_BATCH].to(device)).float().cpu()
-
-    workers = min(len(starts), os.cpu_count() or 1, 8) if device.type == "cpu" else 1
-    if workers <= 1:
-        return torch.cat([one(start) for start in starts])
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return torch.cat(list(pool.map(one, starts)))
-
-
 def predict(model: nn.Module, X: Tensor, labels: Tensor, classes: tuple[str, ...]) -> Predictions:
     """Run `model` (in eval mode, on its own device) over the test inputs once.
 
@@ -105,7 +84,7 @@ def predict(model: nn.Module, X: Tensor, labels: Tensor, classes: tuple[str, ...
         raise EvaluationError("This model has no test examples yet. Give its data a test split, then train it.")
     device = next(model.parameters()).device
     with eval_mode(model):
-        logits = _forward_batches(model, X, device)
+        logits = forward_in_batches(model, X, device, EVAL_BATCH)
     if logits.shape[1] == 1 and len(classes) == 2:
         p = torch.sigmoid(logits)
         probs = torch.cat([1 - p, p], dim=1)
