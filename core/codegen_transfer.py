@@ -35,6 +35,12 @@ X_all_test, y_all_test = X[order[cut:]], y[order[cut:]]
 all_classes = [str(d) for d in range(10)]""",
 }
 
+_SOURCES["custom"] = """DATA_FILE = "custom_dataset.pt"  # from the Custom datasets page: "Download the tensors"
+saved = torch.load(DATA_FILE, weights_only=True)
+X_all, y_all = saved["train_images"].float() / 255.0, saved["train_labels"]  # [N, 3, 64, 64] in 0..1
+X_all_test, y_all_test = saved["test_images"].float() / 255.0, saved["test_labels"]
+all_classes = list(saved["classes"])"""
+
 _PICK = '''def pick(X: torch.Tensor, y: torch.Tensor, count: int) -> tuple[torch.Tensor, torch.Tensor]:
     """`count` images of each class in CLASSES (the first of a seeded shuffle), labelled 0, 1, 2, ..."""
     order = torch.randperm(len(y), generator=torch.Generator().manual_seed(SEED))
@@ -43,8 +49,11 @@ _PICK = '''def pick(X: torch.Tensor, y: torch.Tensor, count: int) -> tuple[torch
         chosen = order[y[order] == all_classes.index(name)][:count]
         rows.append(chosen)
         labels.append(torch.full((len(chosen),), new_label, dtype=torch.long))
-    rows = torch.cat(rows)
-    return X[rows], torch.cat(labels)'''
+    rows, labels = torch.cat(rows), torch.cat(labels)
+    rank = torch.empty_like(order)
+    rank[order] = torch.arange(len(order))
+    mixed = rank[rows].argsort()  # in the shuffle's order: the classes mixed, not one after another
+    return X[rows[mixed]], labels[mixed]'''
 
 
 def _parts_source() -> str:
@@ -59,7 +68,7 @@ def transfer_script(
 
     Args:
         config: the run's settings.
-        source: "FashionMNIST" or "digits".
+        source: "FashionMNIST", "digits" or "custom" (the Custom datasets page's download).
         classes: the classes picked, in order; per_class: training images of each.
     """
     settings = config.train

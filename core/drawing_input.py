@@ -85,24 +85,35 @@ def ink_share(image: Image.Image) -> float:
     return float((ink_of(image) >= INK_LEVEL).mean())
 
 
+def _on_white(image: Image.Image) -> Image.Image:
+    """RGB, anything transparent (a canvas's background) made white paper."""
+    rgb = image.convert("RGBA") if image.mode in ("RGBA", "LA", "P") else image
+    paper = Image.new("RGBA", rgb.size, (255, 255, 255, 255))
+    return Image.alpha_composite(paper, rgb.convert("RGBA")).convert("RGB")
+
+
 def prepare_image(
     image: Image.Image, dataset: str, size: int = MODEL_SIDE, channels: int = 1
 ) -> tuple[Tensor, list[Step]]:
     """The input [C, size, size] for a model trained on `dataset`, and every step on the way.
 
     Digits take prepare_digit's path; other grey sets (FashionMNIST, MNIST, shapes) are made bright on
-    dark and fitted into the square with the aspect kept; colour sets (a custom data set) are resized.
+    dark and fitted into the square with the aspect kept; colour sets (a custom data set) are resized;
+    "imagenet" takes a centre square, as ImageNet models are tested.
 
     Raises:
         BlankDrawing: a grey model gets an image with no ink at all.
     """
     if dataset == "digits":
         return prepare_digit(image)
+    if dataset == "imagenet":
+        from core.transfer import photo_input  # the Transfer page's crop: ImageNet models see a centre square
+
+        tensor = photo_input(_on_white(image), size)
+        pixels = (tensor.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+        return tensor, [Step(f"shorter side to {size}, centre {size} x {size} crop (as ImageNet's tests)", pixels)]
     if channels == 3:
-        rgb = image.convert("RGBA") if image.mode in ("RGBA", "LA", "P") else image
-        paper = Image.new("RGBA", rgb.size, (255, 255, 255, 255))
-        rgb = Image.alpha_composite(paper, rgb.convert("RGBA")).convert("RGB")
-        resized = rgb.resize((size, size), Image.BILINEAR)
+        resized = _on_white(image).resize((size, size), Image.BILINEAR)
         pixels = np.asarray(resized, dtype=np.uint8)
         tensor = torch.from_numpy(pixels.astype(np.float32) / 255.0).permute(2, 0, 1)
         return tensor, [Step(f"resized to {size} x {size}, as the training images", pixels)]

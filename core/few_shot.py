@@ -42,7 +42,8 @@ def source_splits(name: str, root: Path | None = None, seed: int = 0) -> tuple[I
 
 
 def pick_per_class(data: ImageDataset, classes: tuple[str, ...], per_class: int, seed: int) -> ImageDataset:
-    """`per_class` images of each named class (the first ones of a seeded shuffle), relabelled 0..len(classes)-1.
+    """`per_class` images of each named class (the first ones of a seeded shuffle, kept in its order), relabelled
+    0..len(classes)-1.
 
     Raises:
         FewShotError: fewer than two classes, an unknown class, or a class without images.
@@ -61,8 +62,11 @@ def pick_per_class(data: ImageDataset, classes: tuple[str, ...], per_class: int,
             raise FewShotError(f"The class {name!r} has no images to learn from.")
         picked.append(rows)
         labels.append(torch.full((len(rows),), new_label, dtype=torch.long))
-    rows = torch.cat(picked)
-    return ImageDataset(data.images[rows], torch.cat(labels), tuple(classes))
+    rows, labels = torch.cat(picked), torch.cat(labels)
+    rank = torch.empty_like(order)
+    rank[order] = torch.arange(len(order))
+    mixed = rank[rows].argsort()  # in the shuffle's order: the classes mixed, not one after another
+    return ImageDataset(data.images[rows[mixed]], labels[mixed], tuple(classes))
 
 
 def few_shot(

@@ -10,24 +10,25 @@ import numpy as np
 import streamlit as st
 import torch
 from PIL import Image
-from streamlit.runtime.uploaded_file_manager import UploadedFile
 from torch import nn
 
 from core.cnn import class_probabilities, feature_maps
 from core.codegen_evaluation import ImageModelSource
 from core.drawing_input import BlankDrawing, Step, ink_share, prepare_image
 from core.shipped_models import ModelCard, load_shipped, shipped_cards
-from core.uploads import IMAGE_TYPES, decode_image, looks_like_a_colour_photo
+from core.transfer import TRAINED_SIZE, PretrainedMissing, first_feature_maps, imagenet_classes
+from core.uploads import IMAGE_TYPES, looks_like_a_colour_photo
 from playground import evaluation_sources
 from playground.literal import literal
-from playground.upload_ui import file_upload, parsed_once
-from playground.vision_view import CHART, channel_sheet, probability_figure
+from playground.upload_ui import decoded_image, file_upload
+from playground.vision_view import CHART, channel_sheet, probability_figure, top_k_figure
 
 K = "classify/"
 CANVAS = K + "canvas"
 CANVAS_SIDE = 280  # pixels: ten times the model's 28, room to draw
 PHOTO_INK = 0.25  # a digits model's input covered more than this by "ink" is a photo, not a drawing
 TOP_K = 3
+MAX_BARS = 10  # more classes than this: only the most likely are drawn
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,24 @@ def _from_session(candidate: evaluation_sources.Candidate) -> Classifier:
     return Classifier(candidate.name, candidate.title, subject.model, subject.classes, dataset, shape[-1], shape[1])
 
 
+IMAGENET_TITLE = "EfficientNet-Lite0 pretrained on ImageNet (1,000 classes of photos)"
+
+
+def _imagenet() -> Classifier:
+    from playground.transfer_view import imagenet_model  # shared, read-only, loaded once
+
+    return Classifier("imagenet", IMAGENET_TITLE, imagenet_model(), imagenet_classes(), "imagenet", TRAINED_SIZE, 3)
+
+
 def pick_classifier() -> Classifier:
-    """The model picker: the shipped models, then every image model of this session; only the picked one is built."""
+    """The model picker: the shipped models, ImageNet's network, then every image model of this session.
+
+    Only the picked one is built.
+    """
     choices: dict[str, tuple[str, Callable[[], Classifier]]] = {}
     for card in shipped_cards().values():
         choices["shipped " + card.name] = (_card_title(card), partial(_from_card, card))
+    choices["imagenet"] = (IMAGENET_TITLE, _imagenet)
     for candidate in evaluation_sources.candidates(st.session_state):
         if candidate.data_id[0] == "images":
             choices[candidate.name] = (candidate.title, partial(_from_session, candidate))
@@ -80,7 +94,11 @@ def pick_classifier() -> Classifier:
     if st.session_state.get(K + "model") not in names:
         st.session_state[K + "model"] = names[0]
     name = st.selectbox("Model", names, format_func=lambda n: choices[n][0], key=K + "model")
-    return choices[name][1]()
+    try:
+        return choices[name][1]()
+    except PretrainedMissing as error:
+        st.error(literal(str(error)) + " The shipped digits model is used instead.")
+        return choices[names[0]][1]()
 
 
 def _canvas_image() -> Image.Image | None:
@@ -100,27 +118,16 @@ def _canvas_image() -> Image.Image | None:
     return None if pixels is None else Image.fromarray(np.asarray(pixels, dtype=np.uint8), "RGBA")
 
 
-def _decoded(key: str, upload: UploadedFile | None) -> Image.Image | None:
-    """An uploaded or photographed image, decoded once; a bad file gets one line."""
-    if upload is None:
-        return None
-    kept = parsed_once(key, upload, lambda data, _name: decode_image(data))
-    if isinstance(kept, ValueError):
-        st.error(literal(str(kept)))
-        return None
-    return kept.rgb
-
-
 def image_input() -> tuple[Image.Image | None, str]:
     """The learner's image from the canvas, an upload or the camera; and which of them."""
     source = st.segmented_control("Image from", ["Draw", "Upload", "Camera"], default="Draw", key=K + "source")
     if source == "Upload":
         label = f"An image ({', '.join(t.upper() for t in IMAGE_TYPES[:6])})"
-        return _decoded(K + "upload", file_upload(label, K + "upload", IMAGE_TYPES)), "upload"
+        return decoded_image(K + "upload", file_upload(label, K + "upload", IMAGE_TYPES)), "upload"
     if source == "Camera":
         shot = st.camera_input("Take a photo", key=K + "camera")
         st.caption("If the browser asks, allow the camera; without one (or if it is blocked), upload a photo instead.")
-        return _decoded(K + "camera", shot), "camera"
+        return decoded_image(K + "camera", shot), "camera"
     st.space("medium")  # the canvas's toolbar floats above it
     drawing = _canvas_image()
     st.caption("Draw with the mouse (or a finger); the prediction follows every stroke. The bin icon clears it.")
@@ -137,6 +144,11 @@ def _steps_row(steps: list[Step]) -> None:
 
 
 def _caveat(classifier: Classifier, image: Image.Image, source: str) -> str | None:
+    if classifier.dataset == "imagenet" and source == "drawing":
+        return (
+            "ImageNet's 1,000 classes are photos of things (animals, objects, food); it has no digits and no "
+            "sketches, so it names the photo-like thing your drawing resembles most."
+        )
     if classifier.channels != 1:
         return None
     if looks_like_a_colour_photo(image.convert("RGB")) or (
@@ -166,7 +178,11 @@ def classify(classifier: Classifier, image: Image.Image | None, source: str) -> 
     top = torch.argsort(probs, descending=True)[:TOP_K].tolist()
     best = top[0]
     st.subheader(f"Pred: {literal(classifier.classes[best])} | Prob: {float(probs[best]):.3f}")
-    st.plotly_chart(probability_figure(probs, classifier.classes), key=K + "probs", config=CHART)
+    if len(classifier.classes) > MAX_BARS:  # ImageNet: the ten most likely of its 1,000 classes
+        pairs = [(classifier.classes[i], float(probs[i])) for i in torch.argsort(probs, descending=True)[:MAX_BARS]]
+        st.plotly_chart(top_k_figure(pairs), key=K + "top", config=CHART)
+    else:
+        st.plotly_chart(probability_figure(probs, classifier.classes), key=K + "probs", config=CHART)
     st.caption(
         "Top "
         + str(len(top))
@@ -176,7 +192,13 @@ def classify(classifier: Classifier, image: Image.Image | None, source: str) -> 
     st.markdown("#### What the model sees")
     _steps_row(steps)
     st.markdown("#### The first layers' feature maps for this image")
-    if hasattr(classifier.model, "blocks"):
+    if classifier.dataset == "imagenet":
+        for name, maps in first_feature_maps(classifier.model, model_input):
+            st.image(
+                channel_sheet(maps, per_row=8, scale=1),
+                caption=f"{name}: {maps.shape[0]} channels, {maps.shape[1]} x {maps.shape[2]}",
+            )
+    elif hasattr(classifier.model, "blocks"):
         for name, maps in feature_maps(classifier.model, model_input)[:2]:
             st.image(
                 channel_sheet(maps), caption=f"{name}: {maps.shape[0]} channels, {maps.shape[1]} x {maps.shape[2]}"

@@ -6,13 +6,19 @@ import streamlit as st
 import torch
 
 
-def show_code(page: str, source: str, file_name: str, device: torch.device | None = None) -> None:
+def show_code(
+    page: str,
+    source: str,
+    file_name: str,
+    device: torch.device | None = None,
+    title: str = "Show the PyTorch code",
+) -> None:
     """An expander with the runnable script for the page's settings and a download button.
 
     The script reproduces the page's numbers exactly on the CPU (same data, seed, batch order, thread
     count and operations); a GPU rounds differently, which the caption says when one trains the model.
     """
-    with st.expander("Show the PyTorch code"):
+    with st.expander(title):
         reproduces = "same data, model, seed and batch order, so it prints the page's losses"
         if device is not None and device.type != "cpu":
             reproduces += f" on the CPU (this page trains on {device.type.upper()}, which rounds differently)"

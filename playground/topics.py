@@ -89,4 +89,11 @@ TOPICS: tuple[Topic, ...] = (
         "See what your model gets wrong: a confusion matrix you can click for the examples behind each cell, "
         "precision, recall and F1 worked out with torchmetrics, a threshold with ROC and PR curves, two runs compared.",
     ),
+    Topic(
+        "pages/transfer.py",
+        "Transfer learning",
+        ":material/school:",
+        "A real ImageNet network (EfficientNet-Lite0, offline) names your photo; freeze or train each part, give it "
+        "a new classifier and train it on a few images live, beside the same network from scratch.",
+    ),
 )

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import streamlit as st
+from PIL import Image
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from core.uploads import decode_image
 from playground.literal import literal
 
 T = TypeVar("T")
@@ -76,3 +78,14 @@ def parsed_once(
         result = error
     st.session_state[slot] = (identity, result)
     return result
+
+
+def decoded_image(key: str, upload: UploadedFile | BundledFile | None) -> Image.Image | None:
+    """An uploaded or photographed image as RGB(A), decoded once; a bad file gets one line and None."""
+    if upload is None:
+        return None
+    kept = parsed_once(key, upload, lambda data, _name: decode_image(data))
+    if isinstance(kept, ValueError):
+        st.error(literal(str(kept)))
+        return None
+    return kept.rgb

@@ -67,8 +67,9 @@ def vision_pictures(run: LiveRun) -> dict[str, Any]:
     images = experiment.test.images[:PREVIEW_COUNT]
     labels = experiment.test.labels[:PREVIEW_COUNT]
     model = run.trainer.model
+    inputs = run.trainer.test[0][:PREVIEW_COUNT] if run.trainer.test is not None else images  # what the model reads
     with eval_mode(model), torch.inference_mode():
-        guesses = model(images.to(next(model.parameters()).device)).argmax(dim=1).cpu()
+        guesses = model(inputs.to(next(model.parameters()).device)).argmax(dim=1).cpu()
     classes = experiment.classes
     captions = [classes[int(g)] for g in guesses]
     colours = [GOOD if int(g) == int(t) else BAD for g, t in zip(guesses, labels, strict=True)]
@@ -132,6 +133,30 @@ def probability_figure(probabilities: Tensor, classes: tuple[str, ...]) -> go.Fi
         margin=dict(l=10, r=10, t=10, b=10),
         yaxis=dict(range=[0, 1], tickformat=".0%"),
         xaxis=dict(type="category"),
+    )
+    return fig
+
+
+def top_k_figure(pairs: list[tuple[str, float]]) -> go.Figure:
+    """The k most likely classes as horizontal bars, the most likely on top and highlighted."""
+    names = [name for name, _ in pairs][::-1]
+    values = [value for _, value in pairs][::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=names,
+            orientation="h",
+            marker_color=["#9ecae1"] * (len(pairs) - 1) + ["#0877bd"],
+            text=[f"{v:.1%}" for v in values],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=260,
+        margin={"l": 10, "r": 10, "t": 10, "b": 30},
+        xaxis={"range": [0, 1], "tickformat": ".0%", "title": "probability"},
+        yaxis={"automargin": True},
     )
     return fig
 

@@ -34,12 +34,12 @@ def tiny_vgg_ui() -> TinyVGGConfig:
     return TinyVGGConfig(hidden, blocks, kernel, stride, padding)
 
 
-def vision_train_ui(columns: list[DeltaGenerator]) -> VisionTrain:
+def vision_train_ui(columns: list[DeltaGenerator], key: str = K) -> VisionTrain:
     """Optimizer, learning rate, momentum and batch size, in a row."""
-    optimizer = columns[0].selectbox("Optimizer", OPTIMIZERS, index=1, key=K + "optimizer")
+    optimizer = columns[0].selectbox("Optimizer", OPTIMIZERS, index=1, key=key + "optimizer")
     learning_rate = columns[1].select_slider(
-        "Learning rate", LEARNING_RATES, 0.001, key=K + "lr", format_func=lambda v: f"{v:g}"
+        "Learning rate", LEARNING_RATES, 0.001, key=key + "lr", format_func=lambda v: f"{v:g}"
     )
-    momentum = columns[2].slider("Momentum", 0.0, 0.99, 0.0, 0.01, key=K + "momentum", disabled=optimizer != "SGD")
-    batch = columns[3].select_slider("Batch size", [8, 16, 32, 64, 128], 32, key=K + "batch")
+    momentum = columns[2].slider("Momentum", 0.0, 0.99, 0.0, 0.01, key=key + "momentum", disabled=optimizer != "SGD")
+    batch = columns[3].select_slider("Batch size", [8, 16, 32, 64, 128], 32, key=key + "batch")
     return VisionTrain(optimizer, float(learning_rate), float(momentum) if optimizer == "SGD" else 0.0, int(batch))

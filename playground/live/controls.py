@@ -66,14 +66,15 @@ def transport_controls(page: str | tuple[str, ...], run: LiveRun, default_speed:
 
     Play and Pause are separate buttons with idempotent callbacks (not a toggle), so a click
     replayed by a coalesced rerun cannot undo itself. With several pages (an experiment's runs)
-    every button acts on all of them; `run` (the first) decides whether Play or Pause shows.
+    every button acts on all of them; Pause shows while any of them trains.
     """
     pages = (page,) if isinstance(page, str) else tuple(page)
     key = pages[0]
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    running = any((_run_of(other) or run).running for other in pages)  # one run may stop before the other
     first = (
         ("pause", _pause, ":material/pause:", "Stop training")
-        if run.running
+        if running
         else ("play", _play, ":material/play_arrow:", "Train continuously")
     )
     buttons = [

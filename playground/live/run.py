@@ -91,6 +91,7 @@ class LiveRun:
         self._next_frame = 0.0
         self.next_turn = 0.0  # perf_counter time before which this run rests (its duty cap)
         self.speed: float | None = None  # epochs per second to aim for; None trains as fast as allowed
+        self.stop_at: int | None = None  # epochs after which playing stops by itself (an experiment's length)
         self._credit = 0.0  # epochs owed at `speed`
         self._last_slice = time.perf_counter()
         self.frame = Frame(0, 0, False, 0.0, 0.0, None, {})
@@ -180,9 +181,25 @@ class LiveRun:
             self._measure()
         return done
 
+    def _epochs_left(self) -> int | None:
+        return None if self.stop_at is None else self.stop_at - self.epoch
+
+    def _reached_stop(self) -> None:
+        self.running = False
+        self.message = f"Stopped after {self.epoch} epochs, as the page asks; raise its epochs to train on."
+
     def advance_slice(self, budget_s: float, max_epochs: int | None = None) -> int:
-        """Train batch by batch for about `budget_s` (epochs carry over between slices); returns epochs ended."""
+        """Train batch by batch for about `budget_s` (epochs carry over between slices); returns epochs ended.
+
+        A run with `stop_at` stops by itself once it has trained that many epochs.
+        """
         with self.lock:
+            left = self._epochs_left()
+            if left is not None:
+                if left <= 0:
+                    self._reached_stop()
+                    return 0
+                max_epochs = left if max_epochs is None else min(max_epochs, left)
             try:
                 records = self.trainer.train_for(budget_s, max_epochs)
             except TrainingDiverged as error:
@@ -190,6 +207,8 @@ class LiveRun:
                 records = []
             for record in records:
                 self._keep(record)
+            if self.running and self.stop_at is not None and self.epoch >= self.stop_at:
+                self._reached_stop()
             self._measure()
         return len(records)
 

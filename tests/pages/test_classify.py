@@ -119,3 +119,27 @@ def test_the_fashion_model_and_a_session_model_classify_too(classify):
     at.selectbox(key=K + "model").set_value("vision").run()
     at = _draw(at, drawn("7"))
     assert _prediction(at).startswith("Pred: ") and not at.exception
+
+
+def test_imagenets_pretrained_network_names_a_photo_and_shows_its_first_maps(classify):
+    at = classify
+    at.selectbox(key=K + "model").set_value("imagenet").run()
+    at.segmented_control(key=K + "source").set_value("Upload").run()
+    from core.data.photos import load_photo
+
+    at.file_uploader(key=K + "upload").upload("cat.jpg", _png(Image.fromarray(load_photo("chelsea")), "JPEG")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _prediction(at).startswith("Pred: Egyptian cat | Prob: ")
+    captions = [img.caption for element in at.get("image") for img in element.proto.imgs]
+    assert any("centre 224 x 224 crop" in c for c in captions)
+    assert any(c.startswith("stem: 3x3 conv, stride 2: 32 channels, 112 x 112") for c in captions)
+    assert not at.warning  # a photo is what ImageNet's network knows
+
+
+def test_a_drawing_given_to_imagenets_network_gets_a_caveat(classify):
+    at = classify
+    at.selectbox(key=K + "model").set_value("imagenet").run()
+    at = _draw(at, drawn("7"))
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("it has no digits and no sketches" in w.value for w in at.warning)
+    assert _prediction(at).startswith("Pred: ")

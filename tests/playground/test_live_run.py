@@ -159,3 +159,18 @@ def test_a_new_network_keeps_playing_like_tf_playground():
     fresh.pause()
     idle, _ = get_run(state, "classification", structure_key(config), lambda: build_experiment(config))
     assert not idle.running  # a paused run's replacement waits for Play
+
+
+def test_a_run_with_an_epoch_budget_stops_there_by_itself_and_says_so():
+    run = LiveRun(build_experiment(_config()), key=None)
+    run.stop_at = 7
+    run.play()
+    assert wait_until(lambda: not run.running)
+    assert run.epoch == 7 and len(run.history) == 7
+    assert "Stopped after 7 epochs" in run.message and run.frame.message == run.message
+    run.play()  # at the budget already: it stops again, training nothing
+    assert wait_until(lambda: not run.running)
+    assert run.epoch == 7
+    run.stop_at = 9
+    run.play()
+    assert wait_until(lambda: not run.running) and run.epoch == 9
