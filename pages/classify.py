@@ -6,7 +6,8 @@ from playground import classify_view as view
 
 st.title("Classify your own image")
 st.caption(
-    "Draw a digit, upload a picture or take a photo. A trained TinyVGG says what it sees, with its probabilities, "
+    "Draw a digit, upload a picture or take a photo. A trained TinyVGG, or a network pretrained on ImageNet, says "
+    "what it sees, with its probabilities, "
     "and shows the image as it sees it: every preprocessing step, then its first feature maps."
 )
 classifier = view.pick_classifier()

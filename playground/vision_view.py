@@ -153,7 +153,7 @@ def top_k_figure(pairs: list[tuple[str, float]]) -> go.Figure:
         )
     )
     fig.update_layout(
-        height=260,
+        height=70 + 30 * len(pairs),
         margin={"l": 10, "r": 10, "t": 10, "b": 30},
         xaxis={"range": [0, 1], "tickformat": ".0%", "title": "probability"},
         yaxis={"automargin": True},
