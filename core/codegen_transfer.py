@@ -11,7 +11,7 @@ import inspect
 
 from core import transfer
 from core.codegen_cnn import image_training_loop
-from core.few_shot import TEST_PER_CLASS
+from core.few_shot import TEST_PER_CLASS, in_shuffle_order
 from core.transfer import FREEZABLE, TransferConfig
 
 _SOURCES: dict[str, str] = {
@@ -49,11 +49,8 @@ _PICK = '''def pick(X: torch.Tensor, y: torch.Tensor, count: int) -> tuple[torch
         chosen = order[y[order] == all_classes.index(name)][:count]
         rows.append(chosen)
         labels.append(torch.full((len(chosen),), new_label, dtype=torch.long))
-    rows, labels = torch.cat(rows), torch.cat(labels)
-    rank = torch.empty_like(order)
-    rank[order] = torch.arange(len(order))
-    mixed = rank[rows].argsort()  # in the shuffle's order: the classes mixed, not one after another
-    return X[rows[mixed]], labels[mixed]'''
+    rows, labels = in_shuffle_order(order, torch.cat(rows), torch.cat(labels))
+    return X[rows], labels'''
 
 
 def _parts_source() -> str:
@@ -120,6 +117,9 @@ DATA_ROOT = args.data
 
 # ---- 1. Data: a few images of each class ------------------------------------------------
 {_SOURCES[source]}
+
+
+{inspect.getsource(in_shuffle_order).rstrip()}
 
 
 {_PICK}

@@ -62,11 +62,18 @@ def pick_per_class(data: ImageDataset, classes: tuple[str, ...], per_class: int,
             raise FewShotError(f"The class {name!r} has no images to learn from.")
         picked.append(rows)
         labels.append(torch.full((len(rows),), new_label, dtype=torch.long))
-    rows, labels = torch.cat(picked), torch.cat(labels)
+    rows, labels = in_shuffle_order(order, torch.cat(picked), torch.cat(labels))
+    return ImageDataset(data.images[rows], labels, tuple(classes))
+
+
+def in_shuffle_order(
+    order: torch.Tensor, rows: torch.Tensor, labels: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Rows (and their labels) sorted by their place in the shuffle: the classes mixed, not one after another."""
     rank = torch.empty_like(order)
     rank[order] = torch.arange(len(order))
-    mixed = rank[rows].argsort()  # in the shuffle's order: the classes mixed, not one after another
-    return ImageDataset(data.images[rows[mixed]], labels[mixed], tuple(classes))
+    mixed = rank[rows].argsort()
+    return rows[mixed], labels[mixed]
 
 
 def few_shot(

@@ -22,8 +22,8 @@ from torch import Tensor, nn
 from core.data.images import ImageDataset
 from core.engine import Trainer
 from core.models import eval_mode, forward_in_batches
-from core.objectives import make_optimizer, set_learning_rate
-from core.vision import VisionTrain
+from core.objectives import make_optimizer
+from core.vision import VisionExperiment, VisionTrain
 
 FEATURES = 1280  # what the pool hands the classifier
 TRAINED_SIZE = 224  # the size its ImageNet training used
@@ -259,28 +259,12 @@ class TransferConfig:
 
 
 @dataclass
-class TransferExperiment:
+class TransferExperiment(VisionExperiment):
     """The few-shot data, the whole network, and a Trainer for the part after the frozen front."""
 
-    config: TransferConfig
-    train: ImageDataset
-    test: ImageDataset
+    config: TransferConfig  # type: ignore[assignment]
     model: PartlyFrozen  # the whole network (the Trainer trains its tail)
-    trainer: Trainer
     cached: str  # the last part whose output is cached ("" when nothing is)
-
-    @property
-    def classes(self) -> tuple[str, ...]:
-        """The class names."""
-        return self.train.classes
-
-    def apply_live_settings(self, train: VisionTrain) -> None:
-        """Learning rate and momentum go to the running optimizer; the batch size from the next epoch."""
-        set_learning_rate(self.trainer.optimizer, train.learning_rate, train.momentum)
-        self.trainer.batch_size = train.batch_size
-        self.config = TransferConfig(
-            self.config.pretrained, self.config.size, self.config.trainable, train, self.config.seed
-        )
 
 
 FrontOutputs = Callable[[nn.Module, str, ImageDataset], Tensor]  # (frozen front, which set, its images) -> outputs
@@ -329,7 +313,7 @@ def build_transfer(
         running_train_metrics=True,
     )
     model.to(device)
-    return TransferExperiment(config, train, test, model, trainer, cached)
+    return TransferExperiment(config, train, test, trainer, model, cached)
 
 
 def photo_input(photo: np.ndarray | Image.Image, size: int = TRAINED_SIZE) -> Tensor:

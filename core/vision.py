@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 from torch import Tensor, nn
@@ -54,7 +54,7 @@ class VisionExperiment:
         """Learning rate and momentum go to the running optimizer; the batch size from the next epoch."""
         set_learning_rate(self.trainer.optimizer, train.learning_rate, train.momentum)
         self.trainer.batch_size = train.batch_size
-        self.config = VisionConfig(self.config.dataset, self.config.model, train, self.config.seed)
+        self.config = replace(self.config, train=train)
 
 
 def build_vision(
