@@ -16,10 +16,11 @@ from core.cnn import class_probabilities, feature_maps
 from core.codegen_evaluation import ImageModelSource
 from core.drawing_input import BlankDrawing, Step, ink_share, prepare_image
 from core.shipped_models import ModelCard, load_shipped, shipped_cards
-from core.transfer import TRAINED_SIZE, PretrainedMissing, first_feature_maps, imagenet_classes
+from core.transfer import TRAINED_SIZE, PartlyFrozen, PretrainedMissing, first_feature_maps, imagenet_classes
 from core.uploads import IMAGE_TYPES, looks_like_a_colour_photo
 from playground import evaluation_sources
 from playground.literal import literal
+from playground.transfer_view import TrainedHere, frozen_copy, imagenet_model, trained_here
 from playground.upload_ui import decoded_image, file_upload
 from playground.vision_view import CHART, channel_sheet, probability_figure, top_k_figure
 
@@ -69,12 +70,17 @@ def _from_session(candidate: evaluation_sources.Candidate) -> Classifier:
     return Classifier(candidate.name, candidate.title, subject.model, subject.classes, dataset, shape[-1], shape[1])
 
 
+def _from_transfer(trained: TrainedHere) -> Classifier:
+    experiment = trained.run.experiment
+    shape = experiment.train.images.shape
+    model = frozen_copy(trained.run)
+    return Classifier(trained.name, trained.title, model, experiment.classes, trained.dataset, shape[-1], shape[1])
+
+
 IMAGENET_TITLE = "EfficientNet-Lite0 pretrained on ImageNet (1,000 classes of photos)"
 
 
 def _imagenet() -> Classifier:
-    from playground.transfer_view import imagenet_model  # shared, read-only, loaded once
-
     return Classifier("imagenet", IMAGENET_TITLE, imagenet_model(), imagenet_classes(), "imagenet", TRAINED_SIZE, 3)
 
 
@@ -90,6 +96,8 @@ def pick_classifier() -> Classifier:
     for candidate in evaluation_sources.candidates(st.session_state):
         if candidate.data_id[0] == "images":
             choices[candidate.name] = (candidate.title, partial(_from_session, candidate))
+    for trained in trained_here(st.session_state):
+        choices[trained.name] = (trained.title, partial(_from_transfer, trained))
     names = list(choices)
     if st.session_state.get(K + "model") not in names:
         st.session_state[K + "model"] = names[0]
@@ -192,10 +200,10 @@ def classify(classifier: Classifier, image: Image.Image | None, source: str) -> 
     st.markdown("#### What the model sees")
     _steps_row(steps)
     st.markdown("#### The first layers' feature maps for this image")
-    if classifier.dataset == "imagenet":
+    if isinstance(classifier.model, PartlyFrozen):  # EfficientNet-Lite0: ImageNet's, or trained on the Transfer page
         for name, maps in first_feature_maps(classifier.model, model_input):
             st.image(
-                channel_sheet(maps, per_row=8, scale=1),
+                channel_sheet(maps, per_row=8, scale=max(1, 96 // maps.shape[-1])),
                 caption=f"{name}: {maps.shape[0]} channels, {maps.shape[1]} x {maps.shape[2]}",
             )
     elif hasattr(classifier.model, "blocks"):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 import torch
@@ -327,3 +329,32 @@ def _counts(data: FewShotData) -> str:
         f"{len(data.train.labels)} training images (up to {data.per_class} per class) and {len(data.test.labels)} "
         f"test images (up to {TEST_PER_CLASS} per class) of {len(data.train.classes)} classes."
     )
+
+
+@dataclass(frozen=True)
+class TrainedHere:
+    """A transfer-learning run of this session that has trained: what the Classify page offers."""
+
+    name: str  # the run's namespace
+    title: str
+    run: LiveRun
+    dataset: str  # "FashionMNIST", "digits" or "custom": how an image is prepared for it
+
+
+def trained_here(state: MutableMapping[str, Any]) -> list[TrainedHere]:
+    """The page's runs that have trained at least one epoch (their key starts with the data's key)."""
+    found = []
+    for name, label in ((PRETRAINED, "pretrained on ImageNet"), (SCRATCH, "from scratch")):
+        run = state.get(name + "/run")
+        if isinstance(run, LiveRun) and run.epoch > 0:
+            experiment = run.experiment
+            dataset = run.key[0][0]
+            title = f"Transfer learning, {label}: {len(experiment.classes)} {dataset} classes, epoch {run.epoch}"
+            found.append(TrainedHere(name, title, run, dataset))
+    return found
+
+
+def frozen_copy(run: LiveRun) -> nn.Module:
+    """A copy of the run's whole network, taken under its lock (it may keep training), in eval mode."""
+    with run.lock:
+        return copy.deepcopy(run.experiment.model).eval()

@@ -208,3 +208,37 @@ def test_the_fashion_mnist_script_prints_the_page_numbers(tmp_path):
     splits = source_splits("FashionMNIST")
     out = _script_matches(tmp_path, config, "FashionMNIST", ("Trouser", "Bag"), 5, splits, downloads.DEFAULT_ROOT)
     assert "cached: each image is now [1280] numbers" in out
+
+
+def test_the_custom_data_script_reads_the_downloaded_tensors_and_prints_the_page_numbers(tmp_path):
+    digits_train, digits_test = source_splits("digits", seed=0)
+
+    def as_uint8_rgb(data, count):
+        rows = torch.cat([torch.nonzero(data.labels == c).flatten()[:count] for c in (0, 1)])
+        big = torch.nn.functional.interpolate(data.images[rows], size=(64, 64), mode="bilinear")
+        return (big.expand(-1, 3, -1, -1) * 255).round().to(torch.uint8), data.labels[rows]
+
+    train_images, train_labels = as_uint8_rgb(digits_train, 6)
+    test_images, test_labels = as_uint8_rgb(digits_test, 4)
+    torch.save(
+        {
+            "train_images": train_images,
+            "train_labels": train_labels,
+            "test_images": test_images,
+            "test_labels": test_labels,
+            "classes": ["zero", "one"],
+        },
+        tmp_path / "custom_dataset.pt",
+    )
+    config = VisionTrain(batch_size=4)
+    transfer_config = TransferConfig(size=64, train=config)
+    script = tmp_path / "transfer.py"
+    script.write_text(transfer_script(transfer_config, "custom", ("zero", "one"), 5, epochs=2))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "10 training and 8 test images of 2 classes" in done.stdout
+    train = ImageDataset(train_images.float() / 255.0, train_labels, ("zero", "one"))
+    test = ImageDataset(test_images.float() / 255.0, test_labels, ("zero", "one"))
+    experiment = build_transfer(transfer_config, *few_shot(train, test, ("zero", "one"), 5, seed=42))
+    torch.manual_seed(42)
+    assert_script_matches_engine(done.stdout, experiment.trainer, 2)

@@ -28,6 +28,12 @@ def _jpeg(pixels: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+def _png(pixels: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def _prediction(at) -> str:
     return next((plain(m.value).strip("*") for m in at.markdown if m.value.startswith("**Pred:")), "")
 
@@ -121,3 +127,24 @@ def test_without_the_pretrained_packages_the_page_says_what_to_install(monkeypat
     finally:
         monkeypatch.undo()
         transfer_view.imagenet_model.clear()
+
+
+def test_a_trained_transfer_model_classifies_on_the_classify_page(transfer):
+    transfer.button(key=PRETRAINED + "/step").click().run()
+    transfer.switch_page(str(ROOT / "pages" / "classify.py")).run()
+    options = transfer.selectbox(key="classify/model").options
+    assert any(o.startswith("Transfer learning, pretrained on ImageNet") for o in options)
+    assert any(o.startswith("Transfer learning, from scratch") for o in options)
+    transfer.selectbox(key="classify/model").set_value(PRETRAINED).run()
+    transfer.segmented_control(key="classify/source").set_value("Upload").run()
+    trouser = np.zeros((84, 84), dtype=np.uint8)
+    trouser[6:80, 24:40] = 200  # two legs, bright on dark like FashionMNIST
+    trouser[6:80, 46:62] = 200
+    trouser[6:20, 24:62] = 200
+    transfer.file_uploader(key="classify/upload").upload("trouser.png", _png(trouser)).run()
+    assert not transfer.exception, [e.message for e in transfer.exception]
+    classes = _run(transfer, PRETRAINED).experiment.classes
+    prediction = next(plain(h.value) for h in transfer.subheader if h.value.startswith("Pred:"))
+    assert prediction.split(" | ")[0].removeprefix("Pred: ") in classes
+    captions = [img.caption for element in transfer.get("image") for img in element.proto.imgs]
+    assert any(c.startswith("stem: 3x3 conv, stride 2: 32 channels, 32 x 32") for c in captions)
