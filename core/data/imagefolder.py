@@ -14,7 +14,7 @@ import stat
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import torch
@@ -132,7 +132,7 @@ def _layout(files: list[tuple[tuple[str, ...], zipfile.ZipInfo]]) -> tuple[list,
     return rows, split_given
 
 
-def read_image_zip(data: bytes, *, seed: int = 0) -> FolderData:
+def read_image_zip(data: bytes, *, seed: int = 0, limit: int = MAX_ZIP_BYTES) -> FolderData:
     """Read an ImageFolder zip into a data set, in memory.
 
     Raises:
@@ -140,8 +140,8 @@ def read_image_zip(data: bytes, *, seed: int = 0) -> FolderData:
     """
     if not data:
         raise DatasetError("The file is empty. Zip a folder of class folders (one folder per class) and upload it.")
-    if len(data) > MAX_ZIP_BYTES:
-        raise DatasetError(f"The zip is {len(data) / MB:.1f} MB; up to {MAX_ZIP_BYTES // MB} MB are accepted.")
+    if len(data) > limit:
+        raise DatasetError(f"The zip is {len(data) / MB:.1f} MB; up to {limit // MB} MB are accepted.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
@@ -302,3 +302,33 @@ train_loader = DataLoader(train_data, batch_size=32, shuffle=True)
 images, labels = next(iter(train_loader))
 print(images.shape)  # [B, C, H, W]
 '''
+
+
+MAX_FOLDER_BYTES = 100 * MB  # a folder read from disk (the CLI) may be bigger than an upload
+
+
+def read_image_folder(path: Path, *, seed: int = 0) -> FolderData:
+    """An ImageFolder directory (or a .zip of one) on disk, read through the zip path's checks.
+
+    Symbolic links are not followed; the files are zipped in memory (stored, not compressed) and read
+    by read_image_zip, so a folder gets exactly the same rules as an upload.
+
+    Raises:
+        DatasetError: a missing path, an empty or too big folder, or anything read_image_zip refuses.
+    """
+    if not path.exists():
+        raise DatasetError(f"{str(path)[:80]!r} does not exist.")
+    if path.is_file():
+        if path.suffix.lower() != ".zip":
+            raise DatasetError(f"{path.name[:60]!r} is a file; give a folder of class folders or a .zip of one.")
+        return read_image_zip(path.read_bytes(), seed=seed, limit=MAX_FOLDER_BYTES)
+    buffer, total = io.BytesIO(), 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for file in sorted(path.rglob("*")):
+            if file.is_symlink() or not file.is_file():
+                continue
+            total += file.stat().st_size
+            if total > MAX_FOLDER_BYTES:
+                raise DatasetError(f"The folder holds more than {MAX_FOLDER_BYTES // MB} MB; use a smaller one.")
+            archive.write(file, file.relative_to(path).as_posix())
+    return read_image_zip(buffer.getvalue(), seed=seed, limit=MAX_FOLDER_BYTES + MB)
