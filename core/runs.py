@@ -14,7 +14,7 @@ import json
 import os
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,12 @@ RUN_FILE = "run.json"
 WEIGHTS = "model.safetensors"
 WEIGHTS_PT = "model.pt"
 MAX_RUN_FILE_BYTES = 5_000_000  # a run.json bigger than this is not a run file
-DEFAULT_RUNS_DIR = Path(os.environ.get("PLAYGROUND_RUNS", Path.home() / ".cache" / "pytorch-playground" / "runs"))
+DEFAULT_RUNS_DIR = Path.home() / ".cache" / "pytorch-playground" / "runs"
+
+
+def runs_folder() -> Path:
+    """The runs folder: $PLAYGROUND_RUNS (a teacher's shared folder) or DEFAULT_RUNS_DIR, read at each call."""
+    return Path(os.environ.get("PLAYGROUND_RUNS") or DEFAULT_RUNS_DIR)
 
 
 @dataclass
@@ -126,3 +131,63 @@ def unused_name(folder: Path, stem: str) -> str:
         number += 1
         name = f"{stem}-{number}"
     return name
+
+
+def flat_settings(settings: Any, prefix: str = "") -> dict[str, Any]:
+    """A (nested) dataclass or dict of settings as one flat dict of JSON values: {'train.learning_rate': 0.01, ...}."""
+    if is_dataclass(settings) and not isinstance(settings, type):
+        settings = asdict(settings)
+    flat: dict[str, Any] = {}
+    for key, value in settings.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flat_settings(value, name + "."))
+        elif isinstance(value, (str, int, float, bool)) or value is None:
+            flat[name] = value
+        else:  # tuples and lists (hidden layers, augmentation steps) read as text
+            flat[name] = json.dumps(value, default=str)
+    return flat
+
+
+def differing_settings(runs: list[RunRecord]) -> list[str]:
+    """The settings whose values are not the same in every run (a setting a run lacks counts as different)."""
+    keys = sorted({key for run in runs for key in run.settings})
+    return [key for key in keys if len({json.dumps(run.settings.get(key), default=str) for run in runs}) > 1]
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one run differs from the best run, and what that cost on the chosen metric."""
+
+    run: str
+    settings: dict[str, tuple[Any, Any]]  # setting -> (this run's value, the best run's value)
+    metric: float  # this run's final value
+    gap: float  # how much worse than the best run (always >= 0)
+
+
+def which_change_helped(runs: list[RunRecord], metric: str = "test_acc") -> tuple[RunRecord, list[Change]] | None:
+    """The best run on `metric` (highest accuracy, lowest loss) and, for every other run, its differences.
+
+    None when fewer than two runs have the metric.
+    """
+    scored = [run for run in runs if isinstance(run.final.get(metric), (int, float))]
+    if len(scored) < 2:
+        return None
+    higher_is_better = "acc" in metric
+    best = max(scored, key=lambda run: run.final[metric] if higher_is_better else -run.final[metric])
+    changes = []
+    for run in scored:
+        if run is best:
+            continue
+        keys = differing_settings([run, best])
+        value, top = float(run.final[metric]), float(best.final[metric])
+        changes.append(
+            Change(
+                run.name,
+                {key: (run.settings.get(key), best.settings.get(key)) for key in keys},
+                value,
+                abs(top - value),
+            )
+        )
+    changes.sort(key=lambda change: change.gap)
+    return best, changes

@@ -27,7 +27,7 @@ from core.data.images import OFFLINE_SETS, ONLINE_SETS, ImageDataset, digits, sh
 from core.device import pick_device
 from core.engine import TrainingDiverged
 from core.objectives import OPTIMIZERS
-from core.runs import DEFAULT_RUNS_DIR, RunRecord, history_rows, safe_name, save_run, unused_name
+from core.runs import RunRecord, history_rows, runs_folder, safe_name, save_run, unused_name
 from core.vision import VisionConfig, VisionTrain, build_vision
 
 BUILTIN_SETS = (*OFFLINE_SETS, *ONLINE_SETS)
@@ -103,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto", help="where to train")
     training.add_argument("--seed", type=int, default=42, help="starting weights, split and batch order")
     output = parser.add_argument_group("output")
-    output.add_argument("--out", type=Path, default=DEFAULT_RUNS_DIR, help=f"runs folder (default {DEFAULT_RUNS_DIR})")
+    output.add_argument(
+        "--out", type=Path, default=runs_folder(), help=f"runs folder (default: $PLAYGROUND_RUNS or {runs_folder()})"
+    )
     output.add_argument("--name", help="the run's name (default: data-model-settings, numbered if taken)")
     output.add_argument("--tensorboard", type=Path, help="also log the curves to TensorBoard in this folder")
     output.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -96,4 +96,11 @@ TOPICS: tuple[Topic, ...] = (
         "A real ImageNet network (EfficientNet-Lite0, offline) names your photo; freeze or train each part, give it "
         "a new classifier and train it on a few images live, beside the same network from scratch.",
     ),
+    Topic(
+        "pages/experiments.py",
+        "Experiments",
+        ":material/monitoring:",
+        "Every run of your session and of the runs folder (the training CLI's too): curves overlaid, settings side by "
+        "side, and which change helped; save a run so it outlives the server.",
+    ),
 )

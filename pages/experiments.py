@@ -1,0 +1,82 @@
+"""Experiments: every run of this session and of the runs folder, curves overlaid, settings compared."""
+
+import streamlit as st
+
+from core.runs import runs_folder
+from playground import experiments_view as view
+from playground.literal import literal
+
+K = view.K
+
+st.title("Experiments")
+folder = runs_folder()
+st.caption(
+    "Every model trained in this session (on any page) and every run saved in the runs folder: the CLI's "
+    "(python -m core.train) and the ones you save here. Pick runs to overlay their curves and see which change "
+    f"helped. Runs folder: `{literal(str(folder))}` (a teacher sets PLAYGROUND_RUNS to share one)."
+)
+
+live = view.session_runs(st.session_state)
+saved_runs, notes = view.folder_runs(folder)
+for note in notes:
+    st.caption(literal(note))
+
+if live:
+    st.subheader("This session's runs")
+    saved = st.session_state.setdefault(view.SAVED, {})
+    for namespace, (record, run) in live.items():
+        cols = st.columns([3, 1], vertical_alignment="center")
+        epochs = record.final.get("epoch")
+        cols[0].markdown(f"**{literal(record.name)}**: {epochs} epochs")
+        already = saved.get(namespace)
+        if already and already[0] == run.epoch:
+            cols[1].caption(f"saved as {literal(already[1])}")
+        elif cols[1].button("Save to the runs folder", key=K + "save/" + namespace):
+            try:
+                name = view.save_session_run(folder, namespace, record, run)
+            except OSError as error:
+                st.error(literal(f"Could not write to the runs folder: {error}"))
+            else:
+                saved[namespace] = (run.epoch, name)
+                st.rerun()
+
+runs = [record for record, _ in live.values()] + saved_runs
+if not runs:
+    st.info(
+        "No runs yet. Train a model on any page (Play or Step), or run "
+        "`python -m core.train --data digits --epochs 5`, then come back."
+    )
+    st.stop()
+
+names = [run.name for run in runs]
+default = names[-view.MAX_PICKED :]
+picked_names = st.multiselect(
+    "Runs to compare", names, default=default, key=K + "picked", max_selections=view.MAX_PICKED
+)
+picked = [run for run in runs if run.name in picked_names]
+if not picked:
+    st.info("Pick one run or more.")
+    st.stop()
+
+keys = view.differing(picked)
+table = view.runs_table(picked, view.shown_in_table(picked, keys))
+st.dataframe(table, hide_index=True)
+if len(picked) > 1 and not keys:
+    st.caption("These runs have the same settings: any difference in their curves is chance.")
+view.plot_runs(picked)
+
+st.subheader("Which change helped?")
+metric = st.segmented_control(
+    "Judge by", ["test_acc", "test_loss"], default="test_acc", key=K + "metric",
+    format_func=lambda m: "test accuracy" if m == "test_acc" else "test loss",
+)  # fmt: skip
+lines = view.change_sentences(picked, metric or "test_acc")
+if lines:
+    st.markdown("\n".join(lines))
+    st.caption("Compare runs that differ in one setting, trained as long: then the gap is that setting's doing.")
+else:
+    st.caption("Pick two runs or more that measured it to compare.")
+
+with st.expander("Every setting of the picked runs"):
+    all_keys = sorted({key for run in picked for key in run.settings})
+    st.dataframe(view.runs_table(picked, all_keys), hide_index=True)

@@ -1,0 +1,176 @@
+"""The Experiments page's views: every run of the session and of the runs folder, overlaid and compared."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import MutableMapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.runs import (
+    RunRecord,
+    differing_settings,
+    flat_settings,
+    load_runs,
+    save_run,
+    unused_name,
+    which_change_helped,
+)
+from playground.literal import literal
+from playground.live.run import LiveRun
+from playground.topics import TOPICS
+
+K = "experiments/"
+SAVED = K + "saved"  # session run key -> (epoch saved at, run name in the folder)
+COLOURS = ("#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+MAX_PICKED = len(COLOURS)
+PAGE_TITLES = {topic.url_path: topic.title for topic in TOPICS}
+RUN_TITLES = {  # a run's session-state namespace -> where a learner trained it
+    "augexp-plain": "Data augmentation, without",
+    "augexp-augmented": "Data augmentation, with",
+    "transfer-pretrained": "Transfer learning, pretrained",
+    "transfer-scratch": "Transfer learning, from scratch",
+}
+
+
+def _page_of(namespace: str) -> str:
+    return RUN_TITLES.get(namespace) or PAGE_TITLES.get(namespace, namespace)
+
+
+def session_runs(state: MutableMapping[str, Any]) -> dict[str, tuple[RunRecord, LiveRun]]:
+    """Every live run of this session that has trained, as a RunRecord (by its namespace)."""
+    found = {}
+    for key, run in list(state.items()):
+        if not (isinstance(key, str) and key.endswith("/run") and isinstance(run, LiveRun) and run.epoch > 0):
+            continue
+        namespace = key.removesuffix("/run")
+        config = getattr(run.experiment, "config", None)
+        settings = flat_settings(config) if config is not None else {}
+        classes = list(getattr(run.experiment, "classes", ()) or ())
+        with run.lock:
+            history = [asdict(record) for record in run.history]
+        title = f"{_page_of(namespace)} (this session)"
+        found[namespace] = (RunRecord(title, namespace, settings, history, classes, time.time()), run)
+    return found
+
+
+def save_session_run(folder: Path, namespace: str, record: RunRecord, run: LiveRun) -> str:
+    """Write a session run (its weights taken under the run's lock) to the runs folder; returns its name there."""
+    name = unused_name(folder, f"{namespace}-epoch{run.epoch}-{time.strftime('%Y%m%d-%H%M%S')}")
+    with run.lock:
+        saved = RunRecord(name, namespace, record.settings, record.history, record.classes)
+        save_run(folder, saved, getattr(run.experiment, "model", None) or run.trainer.model)
+    return name
+
+
+def curves_figure(runs: list[RunRecord], metric: str, title: str) -> go.Figure:
+    """Train (dashed) and test (solid) curves of `metric` ('loss' or 'acc'), one colour per run."""
+    fig = go.Figure()
+    for colour, run in zip(COLOURS, runs, strict=False):
+        for split, dash in (("test", "solid"), ("train", "dash")):
+            points = [(row["epoch"], row.get(f"{split}_{metric}")) for row in run.history]
+            points = [(x, y) for x, y in points if isinstance(y, (int, float))]
+            if not points:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=[x for x, _ in points],
+                    y=[y for _, y in points],
+                    mode="lines",
+                    name=f"{run.name} · {split}",
+                    line={"color": colour, "dash": dash, "width": 2},
+                    hovertemplate=f"{literal_hover(run.name)} · {split}: %{{y:.4f}} at epoch %{{x}}<extra></extra>",
+                )
+            )
+    fig.update_layout(
+        title=title,
+        height=340,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"title": "epoch"},
+        yaxis={"tickformat": ".0%" if metric == "acc" else None},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def literal_hover(text: str) -> str:
+    """Text safe inside a plotly hover template (no HTML, no template fields)."""
+    return text.replace("<", "‹").replace(">", "›").replace("%", "%%").replace("{", "(").replace("}", ")")
+
+
+def runs_table(runs: list[RunRecord], shown_settings: list[str]) -> list[dict[str, Any]]:
+    """One row per run: its name and source, final metrics, and the settings asked for."""
+    rows = []
+    for run in runs:
+        final = run.final
+        row: dict[str, Any] = {
+            "run": run.name,
+            "from": "CLI" if run.source == "cli" else _page_of(run.source),
+            "epochs": final.get("epoch"),
+            "train loss": final.get("train_loss"),
+            "test loss": final.get("test_loss"),
+            "test acc": final.get("test_acc"),
+        }
+        for key in shown_settings:
+            value = run.settings.get(key)
+            row[key] = value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
+        rows.append(row)
+    return rows
+
+
+def change_sentences(runs: list[RunRecord], metric: str) -> list[str]:
+    """'Which change helped?' in words: the best run, and what each other run changed and lost."""
+    answer = which_change_helped(runs, metric)
+    if answer is None:
+        return []
+    best, changes = answer
+    what = "test accuracy" if metric == "test_acc" else "test loss"
+    value = best.final[metric]
+    shown = f"{value:.1%}" if metric == "test_acc" else f"{value:.4f}"
+    lines = [f"**Best {what}: {literal(best.name)}** ({shown})."]
+    for change in changes:
+        gap = f"{change.gap * 100:.1f} percentage points" if metric == "test_acc" else f"{change.gap:.4f}"
+        if not change.settings:
+            lines.append(f"- {literal(change.run)}: the same settings, {gap} worse: the difference is chance.")
+            continue
+        diffs = ", ".join(
+            f"{literal(key)} {literal(_short(ours))} instead of {literal(_short(theirs))}"
+            for key, (ours, theirs) in list(change.settings.items())[:4]
+        )
+        more = f" and {len(change.settings) - 4} more" if len(change.settings) > 4 else ""
+        lines.append(f"- {literal(change.run)}: {diffs}{more}; {gap} worse.")
+    return lines
+
+
+def _short(value: Any) -> str:
+    text = "—" if value is None else str(value)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def folder_runs(folder: Path) -> tuple[list[RunRecord], list[str]]:
+    """The runs saved in `folder` (CLI runs and saved session runs), and notes on skipped files."""
+    return load_runs(folder)
+
+
+def differing(runs: list[RunRecord]) -> list[str]:
+    """The settings that differ between the runs (all of them when there is one run)."""
+    if len(runs) < 2:
+        return sorted({key for run in runs for key in run.settings})
+    return differing_settings(runs)
+
+
+def shown_in_table(runs: list[RunRecord], keys: list[str], limit: int = 8) -> list[str]:
+    """At most `limit` settings for the table: those that differ come first."""
+    return keys[:limit]
+
+
+def plot_runs(runs: list[RunRecord]) -> None:
+    """Loss and accuracy charts side by side (accuracy only if some run measured it)."""
+    left, right = st.columns(2)
+    left.plotly_chart(curves_figure(runs, "loss", "Loss (solid: test, dashed: train)"), key=K + "loss")
+    if any(isinstance(row.get("test_acc"), (int, float)) for run in runs for row in run.history):
+        right.plotly_chart(curves_figure(runs, "acc", "Accuracy (solid: test, dashed: train)"), key=K + "acc")
