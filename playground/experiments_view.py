@@ -90,9 +90,9 @@ def curves_figure(runs: list[RunRecord], metric: str, title: str) -> go.Figure:
         title=title,
         height=340,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"title": "epoch"},
+        xaxis={"title": "epoch", "dtick": 1 if max((len(run.history) for run in runs), default=0) <= 12 else None},
         yaxis={"tickformat": ".0%" if metric == "acc" else None},
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.35},
     )
     return fig
 
