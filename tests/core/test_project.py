@@ -1,0 +1,61 @@
+"""Going-modular projects: each zip runs on its own in a subprocess and prints the page's numbers."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+
+import pytest
+import torch
+
+from core.cnn import TinyVGGConfig
+from core.codegen_project import project_zip, transfer_project, vision_project
+from core.data.images import digits, shapes
+from core.few_shot import few_shot, source_splits
+from core.transfer import TransferConfig, build_transfer
+from core.vision import VisionConfig, VisionTrain, build_vision
+from tests.helpers import assert_script_matches_engine
+
+FILES = {"data_setup.py", "model_builder.py", "engine.py", "utils.py", "train.py", "README.md"}
+
+
+def _run_project(files: dict[str, str], tmp_path, folder: str, *args: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(project_zip(files, folder))) as archive:
+        assert {name.split("/", 1)[1] for name in archive.namelist()} == FILES
+        assert all(name.startswith(folder + "/") for name in archive.namelist())
+        archive.extractall(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "train.py", "--epochs", "2", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path / folder,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.mark.parametrize("dataset", ["digits", "shapes"])
+def test_the_vision_project_prints_the_pages_losses_and_saves_the_model(tmp_path, dataset):
+    config = VisionConfig(dataset=dataset, model=TinyVGGConfig(hidden=6), train=VisionTrain(batch_size=64))
+    out = _run_project(vision_project(config, epochs=2), tmp_path, "tinyvgg_project")
+    data = digits() if dataset == "digits" else shapes(seed=config.seed)
+    assert_script_matches_engine(out, build_vision(config, data).trainer, 2)
+    saved = torch.load(tmp_path / "tinyvgg_project" / "models" / "tinyvgg.pt", weights_only=True)
+    assert "classifier.1.weight" in saved
+
+
+@pytest.mark.parametrize(
+    "config",
+    [TransferConfig(size=64, train=VisionTrain(batch_size=8)), TransferConfig(size=64, trainable=("stage7",))],
+    ids=["head", "fine-tune"],
+)
+def test_the_transfer_project_prints_the_pages_losses(tmp_path, config):
+    classes = ("1", "7", "9")
+    out = _run_project(transfer_project(config, "digits", classes, 5, epochs=2), tmp_path, "transfer_project")
+    experiment = build_transfer(config, *few_shot(*source_splits("digits", seed=config.seed), classes, 5, seed=42))
+    torch.manual_seed(config.seed)
+    assert_script_matches_engine(out, experiment.trainer, 2)
+    assert (tmp_path / "transfer_project" / "models" / "efficientnet_lite0.pt").is_file()
