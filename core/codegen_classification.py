@@ -42,7 +42,7 @@ def classification_model_source(config: ClassificationConfig) -> str:
     return "model = nn.Sequential(\n" + "\n".join(lines) + "\n)"
 
 
-def _loss_source(config: ClassificationConfig) -> tuple[str, str]:
+def loss_source(config: ClassificationConfig) -> tuple[str, str]:
     """(loss_fn definition, loss expression on y_logits and y)."""
     binary = config.data.classes == 2
     if config.train.loss == "mse":
@@ -57,14 +57,14 @@ def _loss_source(config: ClassificationConfig) -> tuple[str, str]:
     return "loss_fn = nn.CrossEntropyLoss()", "loss_fn(y_logits, y)"
 
 
-def _optimizer_source(config: ClassificationConfig) -> str:
+def optimizer_source(config: ClassificationConfig) -> str:
     train = config.train
     if train.optimizer == "Adam":
         return f"optimizer = torch.optim.Adam(model.parameters(), lr={train.learning_rate!r})"
     return f"optimizer = torch.optim.SGD(model.parameters(), lr={train.learning_rate!r}, momentum={train.momentum!r})"
 
 
-def _penalty_source(config: ClassificationConfig) -> str:
+def penalty_source(config: ClassificationConfig) -> str:
     train = config.train
     if train.regularization == "none" or train.regularization_rate == 0:
         return ""
@@ -116,7 +116,7 @@ def classification_script(config: ClassificationConfig, epochs: int = 100) -> st
         Python source that runs with torch alone (matplotlib only for --plot).
     """
     data = config.data
-    loss_def, loss_expr = _loss_source(config)
+    loss_def, loss_expr = loss_source(config)
     hidden = ", ".join(str(n) for n in config.model.hidden) or "none: logistic regression"
     batch = config.train.batch_size or "full batch"
     return f'''"""PyTorch Playground: classification, as a plain PyTorch script.
@@ -150,7 +150,7 @@ args = parser.parse_args()
 torch.manual_seed(SEED)  # the same initial weights as the playground
 {classification_model_source(config)}
 {loss_def}
-{_optimizer_source(config)}
+{optimizer_source(config)}
 
 
 def predict(y_logits: Tensor) -> Tensor:
@@ -179,7 +179,7 @@ for epoch in range(args.epochs):
     for X, y in batches:
         y_logits = model(X)  # 1. forward pass
         loss = {loss_expr}  # 2. loss
-{_penalty_source(config)}        optimizer.zero_grad()  # 3. zero gradients
+{penalty_source(config)}        optimizer.zero_grad()  # 3. zero gradients
         loss.backward()  # 4. backpropagation
         optimizer.step()  # 5. gradient descent
 

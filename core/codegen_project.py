@@ -16,8 +16,17 @@ import io
 import textwrap
 import zipfile
 
+from core.classification import ClassificationConfig
+from core.codegen_classification import (
+    classification_data_source,
+    classification_model_source,
+    loss_source,
+    optimizer_source,
+    penalty_source,
+)
 from core.codegen_cnn import _DATA, _shapes_source, _split_source, tiny_vgg_source
 from core.codegen_transfer import data_lines, freeze_and_cache, model_lines, optimizer_line, parts_source
+from core.data import toy2d
 from core.few_shot import TEST_PER_CLASS
 from core.transfer import FREEZABLE, TransferConfig
 from core.vision import LIVE_IMAGE_LIMIT, VisionConfig
@@ -115,6 +124,7 @@ def save_model(model: nn.Module, target_dir: str, model_name: str) -> Path:
 
 RETURNS = "X_train, y_train, X_test, y_test, class_names"
 CLASSES = "X_train, y_train, X_test, y_test, CLASSES"
+POINTS = "X_train, y_train, X_test, y_test"
 ARGS = "SEED: int, SIZE: int, CLASSES: list[str]"
 
 
@@ -328,4 +338,135 @@ utils.save_model(model, args.out, "efficientnet_lite0.pt")
         "utils.py": UTILS,
         "train.py": train_py,
         "README.md": readme,
+    }
+
+
+def classification_project(config: ClassificationConfig, epochs: int = 100) -> dict[str, str]:
+    """The Classification playground's experiment as a going-modular project: file name -> source."""
+    loss_def, loss_expr = loss_source(config)
+    points = classification_data_source(config)
+    create = _function("create_data", "(X_train, y_train, X_test, y_test): features and labels", points, POINTS)
+    data_setup = f'''"""Data setup: {config.data.dataset} points, split and made features as the page does."""
+import math
+
+import numpy as np
+import torch
+from torch import Tensor
+
+SEED = {config.seed}
+PLANE_LIMIT = {toy2d.PLANE_LIMIT!r}
+
+
+{create}'''
+    model_builder = f'''"""Model builder: the playground's network, layer by layer."""
+from torch import nn
+
+
+{_function("create_model", "The network (seed torch first).", classification_model_source(config), "model")}'''
+    engine = f'''"""Engine: mini-batches in the playground's order, then loss and accuracy on all points."""
+import math
+
+import torch
+from torch import Tensor, nn
+
+
+def predict(y_logits: Tensor) -> Tensor:
+    """Class indices from logits (one logit: above 0 is class 1)."""
+    return (y_logits.squeeze(1) > 0).long() if y_logits.shape[1] == 1 else y_logits.argmax(dim=1)
+
+
+def evaluate(model: nn.Module, loss_fn: nn.Module, X: Tensor, y: Tensor) -> tuple[float, float]:
+    """Loss and accuracy on (X, y), in eval mode, without gradients."""
+    model.eval()
+    with torch.inference_mode():
+        y_logits = model(X)
+        loss = {loss_expr}
+        acc = (predict(y_logits) == y).float().mean()
+    return loss.item(), acc.item()
+
+
+def train_step(
+    model: nn.Module,
+    X_train: Tensor,
+    y_train: Tensor,
+    loss_fn: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    batch_size: int,
+    shuffle: torch.Generator,
+) -> None:
+    """One epoch: shuffle once, then a gradient step per batch (batch_size 0: one full batch)."""
+    model.train()
+    if 0 < batch_size < len(X_train):
+        order = torch.randperm(len(X_train), generator=shuffle)
+        batches = zip(X_train[order].split(batch_size), y_train[order].split(batch_size))
+    else:
+        batches = [(X_train, y_train)]
+    for X, y in batches:
+        y_logits = model(X)  # 1. forward pass
+        loss = {loss_expr}  # 2. loss
+{penalty_source(config)}        optimizer.zero_grad()  # 3. zero gradients
+        loss.backward()  # 4. backpropagation
+        optimizer.step()  # 5. gradient descent
+
+
+def train(model, data, loss_fn, optimizer, epochs: int, batch_size: int, seed: int) -> dict[str, list[float]]:
+    """Train for `epochs`, printing one line per epoch; returns the course's results dictionary."""
+    X_train, y_train, X_test, y_test = data
+    shuffle = torch.Generator().manual_seed(seed)  # batch order
+    results: dict[str, list[float]] = {{"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}}
+    for epoch in range(epochs):
+        train_step(model, X_train, y_train, loss_fn, optimizer, batch_size, shuffle)
+        train_loss, train_acc = evaluate(model, loss_fn, X_train, y_train)
+        test_loss, test_acc = evaluate(model, loss_fn, X_test, y_test)
+        if not math.isfinite(train_loss):
+            print(f"Epoch {{epoch + 1}}: the loss is not finite; lower the learning rate.")
+            break
+        print(f"Epoch {{epoch + 1}} | train loss {{train_loss:.6f}} acc {{train_acc:.4f}} | "
+              f"test loss {{test_loss:.6f}} acc {{test_acc:.4f}}")
+        for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc), strict=True):
+            results[key].append(value)
+    return results
+'''
+    train_py = f'''"""Train the Classification playground's network: python train.py --epochs {epochs}
+
+The same points, features, starting weights and batch order as the playground, so it prints the page's losses.
+"""
+import argparse
+
+import torch
+from torch import nn
+
+import data_setup
+import engine
+import model_builder
+import utils
+
+torch.set_num_threads(1)  # as the playground trains: the same thread count rounds the same way
+
+BATCH_SIZE = {config.train.batch_size or 0}  # 0 means full batch
+
+parser = argparse.ArgumentParser(description="Train the network as the PyTorch Playground did.")
+parser.add_argument("--epochs", type=int, default={epochs}, help="passes over the training points")
+parser.add_argument("--out", default="models", help="folder for the saved state_dict")
+args = parser.parse_args()
+
+X_train, y_train, X_test, y_test = data_setup.create_data()
+torch.manual_seed(data_setup.SEED)  # the same starting weights as the playground
+model = model_builder.create_model()
+{loss_def}
+{optimizer_source(config)}
+
+engine.train(model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs, BATCH_SIZE, data_setup.SEED)
+utils.save_model(model, args.out, "classifier.pt")
+'''
+    readme = _readme(f"A {config.data.dataset} classifier", epochs, False).replace(
+        " torchvision scikit-learn pillow", ""
+    )
+    return {
+        "data_setup.py": data_setup,
+        "model_builder.py": model_builder,
+        "engine.py": engine,
+        "utils.py": UTILS,
+        "train.py": train_py,
+        "README.md": readme.replace("the images and labels", "the points, as input features, and labels"),
     }

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.classification import build_experiment, structure_key
 from core.codegen_classification import classification_script
+from core.codegen_project import classification_project, project_zip
 from playground import classification_widgets as widgets
 from playground.classification_urlsync import restore_settings, save_settings
 from playground.classification_view import classification_pictures, closer_look, live_view_data
@@ -47,4 +48,6 @@ with live:
     with st.expander("Look closer at one neuron"):
         closer_look(run)
 
-show_code(PAGE, classification_script(config, epochs=max(run.epoch, 100)), "playground_classification.py", device)
+epochs = max(run.epoch, 100)
+project = (project_zip(classification_project(config, epochs), "classification_project"), "classification_project.zip")
+show_code(PAGE, classification_script(config, epochs=epochs), "playground_classification.py", device, project=project)

@@ -59,3 +59,14 @@ def test_the_transfer_project_prints_the_pages_losses(tmp_path, config):
     torch.manual_seed(config.seed)
     assert_script_matches_engine(out, experiment.trainer, 2)
     assert (tmp_path / "transfer_project" / "models" / "efficientnet_lite0.pt").is_file()
+
+
+@pytest.mark.parametrize("name", ["tf-default-spiral-l2-momentum", "blobs-crossentropy-adam-l1"])
+def test_the_classification_project_prints_the_pages_losses(tmp_path, name):
+    from core.classification import build_experiment
+    from core.codegen_project import classification_project
+    from tests.core.test_codegen import CONFIGS
+
+    config = CONFIGS[name]
+    out = _run_project(classification_project(config, epochs=2), tmp_path, "classification_project")
+    assert_script_matches_engine(out, build_experiment(config).trainer, 2)

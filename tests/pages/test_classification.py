@@ -25,6 +25,7 @@ def test_page_loads_with_tf_playground_defaults(classification):
     assert [at.number_input(key=f"{K}neurons/{i}").value for i in range(2)] == [4, 2]
     assert any("Show the PyTorch code" in e.label for e in at.expander)
     assert "nn.Tanh()" in at.code[0].value
+    assert "Download as a going-modular project (.zip)" in [button.label for button in at.download_button]
     data = live_view_data(at)
     assert data["stream"].endswith(_run(at).token) and not data["running"]
     assert len(data["points"]["train"]) == 250 and len(data["points"]["test"]) == 250
