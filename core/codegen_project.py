@@ -25,9 +25,11 @@ from core.codegen_classification import (
     penalty_source,
 )
 from core.codegen_cnn import _DATA, _shapes_source, _split_source, tiny_vgg_source
+from core.codegen_regression import regression_data_source, regression_model_source, regression_training_parts
 from core.codegen_transfer import data_lines, freeze_and_cache, model_lines, optimizer_line, parts_source
 from core.data import toy2d
 from core.few_shot import TEST_PER_CLASS
+from core.regression import RegressionConfig
 from core.transfer import FREEZABLE, TransferConfig
 from core.vision import LIVE_IMAGE_LIMIT, VisionConfig
 
@@ -469,4 +471,106 @@ utils.save_model(model, args.out, "classifier.pt")
         "utils.py": UTILS,
         "train.py": train_py,
         "README.md": readme.replace("the images and labels", "the points, as input features, and labels"),
+    }
+
+
+REGRESSION_ENGINE = '''"""Engine: a full-batch step per epoch, then the train and test losses (the course's loop)."""
+import math
+
+import torch
+from torch import nn
+
+
+def train_step(model: nn.Module, X_train: torch.Tensor, y_train: torch.Tensor, loss_fn, optimizer) -> None:
+    """One epoch: the five steps on all training points at once."""
+    model.train()
+    y_pred = model(X_train)  # 1. forward pass
+    loss = loss_fn(y_pred, y_train)  # 2. loss
+    optimizer.zero_grad()  # 3. zero gradients
+    loss.backward()  # 4. backpropagation
+    optimizer.step()  # 5. gradient descent
+
+
+def test_step(model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn) -> float:
+    """The loss on (X, y), in eval mode, without gradients."""
+    model.eval()
+    with torch.inference_mode():
+        return loss_fn(model(X), y).item()
+
+
+def train(model, data, loss_fn, optimizer, epochs: int) -> dict[str, list[float]]:
+    """Train for `epochs`, printing one line per epoch; returns the losses per epoch."""
+    X_train, y_train, X_test, y_test = data
+    results: dict[str, list[float]] = {"train_loss": [], "test_loss": []}
+    for epoch in range(epochs):
+        train_step(model, X_train, y_train, loss_fn, optimizer)
+        train_loss, test_loss = test_step(model, X_train, y_train, loss_fn), test_step(model, X_test, y_test, loss_fn)
+        if not math.isfinite(train_loss):
+            print(f"Epoch {epoch + 1}: the loss is not finite; lower the learning rate.")
+            break
+        print(f"Epoch {epoch + 1} | train loss {train_loss:.6f} | test loss {test_loss:.6f}")
+        results["train_loss"].append(train_loss)
+        results["test_loss"].append(test_loss)
+    return results
+'''
+
+
+def regression_project(config: RegressionConfig, epochs: int = 100) -> dict[str, str]:
+    """The PyTorch workflow page's experiment as a going-modular project: file name -> source."""
+    loss, optimizer = regression_training_parts(config)
+    create = _function("create_data", "(X_train, y_train, X_test, y_test)", regression_data_source(config), POINTS)
+    data_setup = f'''"""Data setup: the points to fit, split as the page splits them (the first part trains)."""
+import math
+
+import torch
+
+SEED = {config.seed}
+
+
+{create}'''
+    model_builder = f'''"""Model builder: make_model() builds the page's model."""
+import torch
+from torch import nn
+
+
+{regression_model_source(config)}
+'''
+    train_py = f'''"""The PyTorch workflow, going modular: python train.py --epochs {epochs}
+
+The same points, starting weights and optimizer as the playground, so it prints the page's losses.
+"""
+import argparse
+
+import torch
+from torch import nn
+
+import data_setup
+import engine
+import model_builder
+import utils
+
+torch.set_num_threads(1)  # as the playground trains: the same thread count rounds the same way
+
+parser = argparse.ArgumentParser(description="Fit the model as the PyTorch Playground did.")
+parser.add_argument("--epochs", type=int, default={epochs}, help="gradient steps (one per epoch: full batch)")
+parser.add_argument("--out", default="models", help="folder for the saved state_dict")
+args = parser.parse_args()
+
+X_train, y_train, X_test, y_test = data_setup.create_data()
+torch.manual_seed(data_setup.SEED)  # the same starting weights as the playground
+model = model_builder.make_model()
+loss_fn = {loss}
+optimizer = {optimizer}
+
+engine.train(model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs)
+utils.save_model(model, args.out, "model.pt")
+'''
+    readme = _readme("The PyTorch workflow", epochs, False).replace(" torchvision scikit-learn pillow numpy", "")
+    return {
+        "data_setup.py": data_setup,
+        "model_builder.py": model_builder,
+        "engine.py": REGRESSION_ENGINE,
+        "utils.py": UTILS,
+        "train.py": train_py,
+        "README.md": readme.replace("the images and labels", "the points"),
     }

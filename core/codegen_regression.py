@@ -23,7 +23,8 @@ def make_model() -> nn.Module:
     return LinearRegressionModel()"""
 
 
-def _model_source(config: RegressionConfig) -> str:
+def regression_model_source(config: RegressionConfig) -> str:
+    """Source of make_model() (and the course's LinearRegressionModel when it is the model)."""
     model = config.model
     if model.kind == "parameters":
         return _COURSE_MODEL
@@ -37,20 +38,38 @@ def _model_source(config: RegressionConfig) -> str:
     return "def make_model() -> nn.Module:\n    return nn.Sequential(\n" + "\n".join(lines) + "\n    )"
 
 
-def regression_script(config: RegressionConfig, epochs: int = 100) -> str:
-    """The full runnable script for `config`, training `epochs` epochs by default (--epochs overrides)."""
-    data, train = config.data, config.train
+def regression_data_source(config: RegressionConfig) -> str:
+    """Source defining X_train, y_train, X_test, y_test as the page makes and splits them (needs SEED, torch)."""
+    data = config.data
     noise = (
         f"y = y + {data.noise!r} * torch.randn(X.shape, generator=torch.Generator().manual_seed(SEED))  # noise\n"
         if data.noise > 0
         else ""
     )
+    return f"""weight, bias = {data.weight!r}, {data.bias!r}
+X = torch.arange({data.n_points}, dtype=torch.float32).unsqueeze(1) / {data.n_points}  # in [0, 1)
+y = {TARGET_SOURCE[data.target]}
+{noise}train_split = min(max(int({data.train_percent / 100!r} * len(X)), 1), len(X) - 1)  # the first part trains
+X_train, y_train = X[:train_split], y[:train_split]
+X_test, y_test = X[train_split:], y[train_split:]
+"""
+
+
+def regression_training_parts(config: RegressionConfig) -> tuple[str, str]:
+    """(loss_fn source, optimizer source over model.parameters())."""
+    train = config.train
     optimizer = (
         f"torch.optim.Adam(params=model.parameters(), lr={train.learning_rate!r})"
         if train.optimizer == "Adam"
         else f"torch.optim.SGD(params=model.parameters(), lr={train.learning_rate!r}, momentum={train.momentum!r})"
     )
     loss = "nn.L1Loss()  # mean absolute error" if train.loss == "L1" else "nn.MSELoss()  # mean squared error"
+    return loss, optimizer
+
+
+def regression_script(config: RegressionConfig, epochs: int = 100) -> str:
+    """The full runnable script for `config`, training `epochs` epochs by default (--epochs overrides)."""
+    loss, optimizer = regression_training_parts(config)
     return f'''"""PyTorch Playground: the PyTorch workflow, as a plain script.
 
 data -> model -> loss and optimizer -> training loop -> evaluate -> save and load.
@@ -72,16 +91,10 @@ parser.add_argument("--plot", action="store_true", help="save predictions.png (n
 args = parser.parse_args()
 
 # ---- 1. Data ------------------------------------------------------------------------
-weight, bias = {data.weight!r}, {data.bias!r}
-X = torch.arange({data.n_points}, dtype=torch.float32).unsqueeze(1) / {data.n_points}  # in [0, 1)
-y = {TARGET_SOURCE[data.target]}
-{noise}train_split = min(max(int({data.train_percent / 100!r} * len(X)), 1), len(X) - 1)  # the first part trains
-X_train, y_train = X[:train_split], y[:train_split]
-X_test, y_test = X[train_split:], y[train_split:]
-
+{regression_data_source(config)}
 
 # ---- 2. Model -----------------------------------------------------------------------
-{_model_source(config)}
+{regression_model_source(config)}
 
 
 torch.manual_seed(SEED)  # the same starting weights as the playground

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.codegen_project import project_zip, regression_project
 from core.codegen_regression import regression_script
 from core.regression import build_regression, weight_and_bias
 from playground.checkpoint_ui import save_and_load
@@ -59,4 +60,6 @@ def _after_swap() -> None:
 
 save_and_load(PAGE + "/", run, run.experiment.test[0], _after_swap)
 
-show_code(PAGE, regression_script(config, epochs=max(run.epoch, 100)), "pytorch_workflow.py", device)
+epochs = max(run.epoch, 100)
+project = (project_zip(regression_project(config, epochs), "workflow_project"), "workflow_project.zip")
+show_code(PAGE, regression_script(config, epochs=epochs), "pytorch_workflow.py", device, project=project)

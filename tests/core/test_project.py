@@ -70,3 +70,21 @@ def test_the_classification_project_prints_the_pages_losses(tmp_path, name):
     config = CONFIGS[name]
     out = _run_project(classification_project(config, epochs=2), tmp_path, "classification_project")
     assert_script_matches_engine(out, build_experiment(config).trainer, 2)
+
+
+@pytest.mark.parametrize("index", [0, 1, 2], ids=["course", "linear-mse-momentum-noise", "mlp-step-adam"])
+def test_the_workflow_project_prints_the_pages_losses(tmp_path, index):
+    from core.codegen_project import regression_project
+    from core.regression import build_regression
+    from tests.core.test_regression import LINE, test_the_script_reproduces_the_engine
+
+    config = test_the_script_reproduces_the_engine.pytestmark[0].args[1][index]
+    out = _run_project(regression_project(config, epochs=3), tmp_path, "workflow_project")
+    printed = [LINE.match(line).groups() for line in out.splitlines() if LINE.match(line)]
+    trainer = build_regression(config).trainer
+    assert len(printed) == 2  # _run_project trains 2 epochs
+    for epoch, train_loss, test_loss in printed:
+        record = trainer.run_epoch()
+        assert int(epoch) == record.epoch
+        assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
+        assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
