@@ -15,8 +15,12 @@ from __future__ import annotations
 import io
 import textwrap
 import zipfile
+from collections.abc import Sequence
 
+from core.augment import Step, step_source
+from core.augment_experiment import TEST_IMAGES
 from core.classification import ClassificationConfig
+from core.cnn import TinyVGGConfig
 from core.codegen_classification import (
     classification_data_source,
     classification_model_source,
@@ -31,13 +35,15 @@ from core.data import toy2d
 from core.few_shot import TEST_PER_CLASS
 from core.regression import RegressionConfig
 from core.transfer import FREEZABLE, TransferConfig
-from core.vision import LIVE_IMAGE_LIMIT, VisionConfig
+from core.vision import LIVE_IMAGE_LIMIT, VisionConfig, VisionTrain
 
 ENGINE = '''"""Engine: one epoch of training, one pass over the test set, and the loop that runs them.
 
 The same batch order (a seeded generator), the same running train metrics and the same evaluation as
 the playground's engine, so the losses match the page's.
 """
+from collections.abc import Callable
+
 import torch
 from torch import nn
 
@@ -50,8 +56,9 @@ def train_step(
     optimizer: torch.optim.Optimizer,
     batch_size: int,
     shuffle: torch.Generator,
+    augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> tuple[float, float]:
-    """One epoch of mini-batch gradient descent; returns the running train loss and accuracy."""
+    """One epoch of mini-batch gradient descent (each batch augmented first, if asked); running loss and accuracy."""
     model.train()
     if batch_size < len(X_train):
         order = torch.randperm(len(X_train), generator=shuffle)
@@ -61,6 +68,8 @@ def train_step(
     for start in range(0, len(X_train), batch_size):
         idx = order[start : start + batch_size]
         X_batch, y_batch = X_train[idx], y_train[idx]
+        if augment is not None:
+            X_batch = augment(X_batch)  # data augmentation: a new random version of each image, every epoch
         y_logits = model(X_batch)  # 1. forward pass
         loss = loss_fn(y_logits, y_batch)  # 2. loss
         optimizer.zero_grad()  # 3. zero gradients
@@ -89,13 +98,14 @@ def train(
     epochs: int,
     batch_size: int,
     seed: int,
+    augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> dict[str, list[float]]:
     """Train for `epochs`, printing one line per epoch; returns the course's results dictionary."""
     X_train, y_train, X_test, y_test = data
     shuffle = torch.Generator().manual_seed(seed)  # batch order
     results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
     for epoch in range(epochs):
-        train_loss, train_acc = train_step(model, X_train, y_train, loss_fn, optimizer, batch_size, shuffle)
+        train_loss, train_acc = train_step(model, X_train, y_train, loss_fn, optimizer, batch_size, shuffle, augment)
         test_loss, test_acc = test_step(model, X_test, y_test, loss_fn)
         print(f"Epoch {epoch + 1} | train loss {train_loss:.6f} acc {train_acc:.4f} | "
               f"test loss {test_loss:.6f} acc {test_acc:.4f}")
@@ -185,8 +195,10 @@ BATCH_SIZE = {train.batch_size}
 
 parser = argparse.ArgumentParser(description="Train TinyVGG as the PyTorch Playground did.")
 parser.add_argument("--epochs", type=int, default={epochs}, help="passes over the training images")
+parser.add_argument("--data", default=data_setup.DATA_ROOT, help="folder holding FashionMNIST/raw or MNIST/raw")
 parser.add_argument("--out", default="models", help="folder for the saved state_dict")
 args = parser.parse_args()
+data_setup.DATA_ROOT = args.data
 
 X_train, y_train, X_test, y_test, class_names = data_setup.create_data()
 print(f"{{len(X_train)}} training and {{len(X_test)}} test images of {{len(class_names)}} classes")
@@ -574,3 +586,106 @@ utils.save_model(model, args.out, "model.pt")
         "train.py": train_py,
         "README.md": readme.replace("the images and labels", "the points"),
     }
+
+
+VISION_TRAIN_CALL = (
+    "engine.train(model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs, BATCH_SIZE, "
+    "data_setup.SEED)"
+)
+
+
+def augmentation_project(
+    steps: Sequence[Step], dataset: str, train_images: int, seed: int, epochs: int = 10
+) -> dict[str, str]:
+    """The augmentation experiment (TinyVGG on a few images, with and without augmentation) as a project.
+
+    train.py trains the augmented run; `--no-augment` trains the plain one.
+    """
+    if dataset == "FashionMNIST":
+        source = """from torchvision import datasets
+
+    train_set = datasets.FashionMNIST(DATA_ROOT, train=True, download=True)  # needs the internet once
+    test_set = datasets.FashionMNIST(DATA_ROOT, train=False, download=True)
+    X, y = train_set.data.float().div(255.0).unsqueeze(1), train_set.targets.long()
+    X_te, y_te = test_set.data.float().div(255.0).unsqueeze(1), test_set.targets.long()
+    class_names = train_set.classes"""
+    else:
+        source = """from sklearn.datasets import load_digits
+
+    bunch = load_digits()  # 1,797 real handwritten digits, 8 x 8, shipped with scikit-learn
+    small = torch.from_numpy(bunch.images.astype(np.float32) / 16.0).unsqueeze(1)
+    X_all = nn.functional.interpolate(small, size=(28, 28), mode="bilinear", align_corners=False).clamp(0, 1)
+    y_all = torch.from_numpy(bunch.target).long()
+    order = torch.randperm(len(y_all), generator=torch.Generator().manual_seed(SEED))
+    cut = min(max(int(len(order) * 0.5), 1), len(order) - 1)  # half to pick from for training, half for testing
+    X, y, X_te, y_te = X_all[order[:cut]], y_all[order[:cut]], X_all[order[cut:]], y_all[order[cut:]]
+    class_names = [str(d) for d in range(10)]"""
+    pipeline = ",\n".join(f"    {step_source(step)}" for step in steps) or "    v2.Identity()"
+    data_setup = f'''"""Data setup: {train_images} {dataset} training images (few, so overfitting shows),
+{TEST_IMAGES} test images, and the augmentation: each image of a batch gets its own seeded random draw.
+"""
+
+import numpy as np
+import torch
+from torch import nn
+from torchvision.transforms import v2
+
+SEED = {seed}
+TRAIN_IMAGES = {train_images}
+TEST_IMAGES = {TEST_IMAGES}
+DATA_ROOT = "data"  # where torchvision keeps its downloads
+
+transform = v2.Compose([
+{pipeline}
+])
+
+
+def create_data():
+    """(X_train, y_train, X_test, y_test, class_names): the first images of a seeded shuffle."""
+    {source}
+    keep = torch.randperm(len(y), generator=torch.Generator().manual_seed(SEED))[:TRAIN_IMAGES]
+    keep_test = torch.randperm(len(y_te), generator=torch.Generator().manual_seed(SEED))[:TEST_IMAGES]
+    return X[keep], y[keep], X_te[keep_test], y_te[keep_test], class_names
+
+
+def make_augmenter(seed: int = SEED):
+    """A function that augments a batch [B, C, H, W] in 0..1, every image with its own random draw."""
+    generator = torch.Generator().manual_seed(seed)
+
+    def augment(X: torch.Tensor) -> torch.Tensor:
+        batch_seed = int(torch.randint(0, 2**62, (1,), generator=generator))
+        images = X.detach().clamp(0, 1).mul(255).round().to(torch.uint8)
+        out = torch.empty_like(images)
+        with torch.random.fork_rng(devices=[]):  # the augmentation's randomness leaves the rest alone
+            torch.manual_seed(batch_seed)
+            for i in range(len(images)):
+                out[i] = transform(images[i])
+        return out.float().div_(255.0)
+
+    return augment
+'''
+    config = VisionConfig(dataset, TinyVGGConfig(), VisionTrain(), seed)
+    files = vision_project(config, epochs)
+    train_py = files["train.py"]
+    train_py = train_py.replace(
+        """parser.add_argument("--out", default="models", help="folder for the saved state_dict")""",
+        """parser.add_argument("--out", default="models", help="folder for the saved state_dict")
+parser.add_argument("--no-augment", action="store_true", help="train the run without augmentation")""",
+    )
+    train_py = train_py.replace(
+        VISION_TRAIN_CALL,
+        """augment = None if args.no_augment else data_setup.make_augmenter()
+engine.train(
+    model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs, BATCH_SIZE, data_setup.SEED, augment
+)""",
+    )
+    train_py = train_py.replace(
+        f"Train TinyVGG on {dataset}", f"Train TinyVGG on {train_images} {dataset} images, augmented"
+    )
+    readme = _readme(f"TinyVGG on {train_images} {dataset} images, with and without augmentation", epochs, False)
+    readme = readme.replace(
+        f"python train.py --epochs {epochs}\n",
+        f"python train.py --epochs {epochs}               # with augmentation\n"
+        f"python train.py --epochs {epochs} --no-augment  # without\n",
+    )
+    return {**files, "data_setup.py": data_setup, "train.py": train_py, "README.md": readme}

@@ -8,6 +8,7 @@ import torch
 from core.augment import TRAINING_DEFAULT, AugmentError, BatchAugmenter, Step
 from core.augment_experiment import TEST_IMAGES, experiment_data
 from core.cnn import TinyVGGConfig
+from core.codegen_project import augmentation_project, project_zip
 from core.data.images import ImageDataset
 from core.vision import VisionConfig, VisionTrain, build_vision
 from playground.literal import literal
@@ -77,3 +78,18 @@ def augmentation_experiment(page_steps: list[Step], seed: int, device: torch.dev
             {**vision_view_data(), "own_label": "augmented", "stacked": True},
             compare=("plain", plain),
         )
+    files = augmentation_project(steps, name, train_images, seed, epochs=max(plain.epoch, augmented.epoch, 10))
+    with st.expander("Show the PyTorch code: the experiment as a going-modular project"):
+        st.caption(
+            "python train.py trains the augmented run and python train.py --no-augment the plain one; both print "
+            "this page's losses (same images, seed, batch order and augmentation draws)."
+        )
+        st.download_button(
+            "Download as a going-modular project (.zip)",
+            project_zip(files, "augmentation_project"),
+            file_name="augmentation_project.zip",
+            mime="application/zip",
+            key=K + "download_project",
+        )
+        for tab, (file_name, text) in zip(st.tabs(list(files)), files.items(), strict=True):
+            tab.code(text, language="python" if file_name.endswith(".py") else "markdown")

@@ -88,3 +88,32 @@ def test_the_workflow_project_prints_the_pages_losses(tmp_path, index):
         assert int(epoch) == record.epoch
         assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
         assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
+
+
+@pytest.mark.parametrize("dataset", ["digits", "FashionMNIST"])
+def test_the_augmentation_project_prints_both_runs_losses(tmp_path, dataset):
+    from core.augment import TRAINING_DEFAULT, BatchAugmenter
+    from core.augment_experiment import TEST_IMAGES, _subset
+    from core.codegen_project import augmentation_project
+    from core.data import download as downloads
+    from core.data.images import split_images, torchvision_set
+
+    seed, count = 7, 100
+    if dataset == "FashionMNIST":
+        if not downloads.use_local_copy("FashionMNIST", downloads.DEFAULT_ROOT):
+            pytest.skip("FashionMNIST is not on this machine (CI installs dataset-fashion-mnist)")
+        full = (
+            torchvision_set(dataset, downloads.DEFAULT_ROOT),
+            torchvision_set(dataset, downloads.DEFAULT_ROOT, train=False),
+        )
+    else:
+        full = split_images(digits(), 0.5, seed=seed)
+    train, test = _subset(full[0], count, seed), _subset(full[1], TEST_IMAGES, seed)
+    files = augmentation_project(TRAINING_DEFAULT, dataset, count, seed, epochs=2)
+    data = ["--data", str(downloads.DEFAULT_ROOT)]
+    config = VisionConfig(dataset, TinyVGGConfig(), VisionTrain(), seed)
+    augmented = _run_project(files, tmp_path / "a", "augmentation_project", *data)
+    augment = BatchAugmenter(TRAINING_DEFAULT, tuple(train.images.shape[1:]), seed)
+    assert_script_matches_engine(augmented, build_vision(config, train, "cpu", test, augment=augment).trainer, 2)
+    plain = _run_project(files, tmp_path / "p", "augmentation_project", *data, "--no-augment")
+    assert_script_matches_engine(plain, build_vision(config, train, "cpu", test).trainer, 2)

@@ -122,6 +122,9 @@ def test_the_experiment_trains_both_runs_from_one_set_of_buttons_and_compares_th
     assert wait_until(lambda: plain.epoch >= 3 and augmented.epoch >= 3, timeout_s=60)
     at.button(key="augexp-plain/pause").click().run()
     assert not plain.running and not augmented.running
+    assert "Download as a going-modular project (.zip)" in [button.label for button in at.download_button]
+    project = next(c.value for c in at.code if "def make_augmenter" in c.value)
+    assert "v2.RandomHorizontalFlip(p=0.5)" in project and "TRAIN_IMAGES = 300" in project
 
 
 def test_a_pipeline_that_changes_the_size_trains_with_the_default_and_says_why(augmentation):
