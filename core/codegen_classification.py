@@ -105,6 +105,9 @@ X_train, X_test = make_features(X_train_points), make_features(X_test_points)
 """
 
 
+TRAIN_CALL = "train(model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs, BATCH_SIZE, SEED)"
+
+
 def classification_script(config: ClassificationConfig, epochs: int = 100) -> str:
     """The full runnable script for `config`, training `epochs` epochs by default.
 
@@ -115,8 +118,10 @@ def classification_script(config: ClassificationConfig, epochs: int = 100) -> st
     Returns:
         Python source that runs with torch alone (matplotlib only for --plot).
     """
+    from core.codegen_engines import classification_engine, engine_section  # it builds on loss_source above
+
     data = config.data
-    loss_def, loss_expr = loss_source(config)
+    loss_def, _ = loss_source(config)
     hidden = ", ".join(str(n) for n in config.model.hidden) or "none: logistic regression"
     batch = config.train.batch_size or "full batch"
     return f'''"""PyTorch Playground: classification, as a plain PyTorch script.
@@ -153,44 +158,8 @@ torch.manual_seed(SEED)  # the same initial weights as the playground
 {optimizer_source(config)}
 
 
-def predict(y_logits: Tensor) -> Tensor:
-    """Class indices from logits."""
-    return (y_logits.squeeze(1) > 0).long() if y_logits.shape[1] == 1 else y_logits.argmax(dim=1)
 
-
-def evaluate(X: Tensor, y: Tensor) -> tuple[float, float]:
-    model.eval()
-    with torch.inference_mode():
-        y_logits = model(X)
-        loss = {loss_expr}
-        acc = (predict(y_logits) == y).float().mean()
-    return loss.item(), acc.item()
-
-
-# ---- 4. Training loop ---------------------------------------------------------------
-shuffle = torch.Generator().manual_seed(SEED)  # batch order
-for epoch in range(args.epochs):
-    model.train()
-    if 0 < BATCH_SIZE < len(X_train):  # shuffle once, then take the batches in turn (as the playground does)
-        order = torch.randperm(len(X_train), generator=shuffle)
-        batches = zip(X_train[order].split(BATCH_SIZE), y_train[order].split(BATCH_SIZE))
-    else:
-        batches = [(X_train, y_train)]  # full batch
-    for X, y in batches:
-        y_logits = model(X)  # 1. forward pass
-        loss = {loss_expr}  # 2. loss
-{penalty_source(config)}        optimizer.zero_grad()  # 3. zero gradients
-        loss.backward()  # 4. backpropagation
-        optimizer.step()  # 5. gradient descent
-
-    train_loss, train_acc = evaluate(X_train, y_train)
-    test_loss, test_acc = evaluate(X_test, y_test)
-    if not math.isfinite(train_loss):
-        print(f"Epoch {{epoch + 1}}: the loss is not finite; lower the learning rate.")
-        break
-    print(f"Epoch {{epoch + 1}} | train loss {{train_loss:.6f}} acc {{train_acc:.4f}} | "
-          f"test loss {{test_loss:.6f}} acc {{test_acc:.4f}}")
-
+{engine_section(classification_engine(config), 4, TRAIN_CALL)}
 
 # ---- 5. Decision boundary -----------------------------------------------------------
 def plot_decision_boundary(path: str = "decision_boundary.png", resolution: int = 200) -> None:

@@ -10,6 +10,7 @@ import inspect
 from dataclasses import dataclass
 
 from core.cnn import TinyVGGConfig
+from core.codegen_engines import engine_section, image_engine
 from core.data import images
 from core.vision import LIVE_IMAGE_LIMIT, VisionConfig
 
@@ -133,37 +134,13 @@ def tiny_vgg_source(config: TinyVGGConfig) -> str:
 
 
 def image_training_loop(model: str = "model", train: str = "X_train", test: str = "X_test", step: int = 3) -> str:
-    """Source of the course's training loop, as the engine runs it (same batch order, running train metrics).
+    """Source of the course's training functions (engine.py's) and the call that trains `model` on `train`.
 
-    `model` names the module trained, `train` / `test` its inputs (images, or a frozen network's outputs);
-    `step` numbers the section.
+    `train` / `test` name its inputs (images, or a frozen network's outputs); `step` numbers the section.
+    Needs loss_fn, optimizer, y_train, y_test, args.epochs, BATCH_SIZE and SEED.
     """
-    return f"""# ---- {step}. Training loop -------------------------------------------------------------------
-shuffle = torch.Generator().manual_seed(SEED)  # batch order
-for epoch in range(args.epochs):
-    {model}.train()
-    order = torch.randperm(len({train}), generator=shuffle) if BATCH_SIZE < len({train}) else torch.arange(len({train}))
-    train_loss, train_correct = 0.0, 0
-    for start in range(0, len({train}), BATCH_SIZE):
-        idx = order[start : start + BATCH_SIZE]
-        X_batch, y_batch = {train}[idx], y_train[idx]
-        y_logits = {model}(X_batch)  # 1. forward pass
-        loss = loss_fn(y_logits, y_batch)  # 2. loss
-        optimizer.zero_grad()  # 3. zero gradients
-        loss.backward()  # 4. backpropagation
-        optimizer.step()  # 5. gradient descent
-        train_loss += loss.item() * len(X_batch)
-        train_correct += (y_logits.argmax(dim=1) == y_batch).sum().item()
-
-    {model}.eval()
-    with torch.inference_mode():
-        test_logits = {model}({test})
-        test_loss = loss_fn(test_logits, y_test).item()
-        test_acc = (test_logits.argmax(dim=1) == y_test).float().mean().item()
-    train_acc = train_correct / len({train})
-    print(f"Epoch {{epoch + 1}} | train loss {{train_loss / len({train}):.6f}} acc {{train_acc:.4f}} | "
-          f"test loss {{test_loss:.6f}} acc {{test_acc:.4f}}")
-"""
+    call = f"train({model}, ({train}, y_train, {test}, y_test), loss_fn, optimizer, args.epochs, BATCH_SIZE, SEED)"
+    return engine_section(image_engine(), step, call)
 
 
 def cnn_script(config: VisionConfig, epochs: int = 5) -> str:

@@ -26,9 +26,9 @@ from core.codegen_classification import (
     classification_model_source,
     loss_source,
     optimizer_source,
-    penalty_source,
 )
 from core.codegen_cnn import _DATA, _shapes_source, _split_source, tiny_vgg_source
+from core.codegen_engines import classification_engine, image_engine, regression_engine
 from core.codegen_regression import regression_data_source, regression_model_source, regression_training_parts
 from core.codegen_transfer import data_lines, freeze_and_cache, model_lines, optimizer_line, parts_source
 from core.data import toy2d
@@ -36,83 +36,6 @@ from core.few_shot import TEST_PER_CLASS
 from core.regression import RegressionConfig
 from core.transfer import FREEZABLE, TransferConfig
 from core.vision import LIVE_IMAGE_LIMIT, VisionConfig, VisionTrain
-
-ENGINE = '''"""Engine: one epoch of training, one pass over the test set, and the loop that runs them.
-
-The same batch order (a seeded generator), the same running train metrics and the same evaluation as
-the playground's engine, so the losses match the page's.
-"""
-from collections.abc import Callable
-
-import torch
-from torch import nn
-
-
-def train_step(
-    model: nn.Module,
-    X_train: torch.Tensor,
-    y_train: torch.Tensor,
-    loss_fn: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    batch_size: int,
-    shuffle: torch.Generator,
-    augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
-) -> tuple[float, float]:
-    """One epoch of mini-batch gradient descent (each batch augmented first, if asked); running loss and accuracy."""
-    model.train()
-    if batch_size < len(X_train):
-        order = torch.randperm(len(X_train), generator=shuffle)
-    else:
-        order = torch.arange(len(X_train))  # one batch: nothing to shuffle
-    train_loss, train_correct = 0.0, 0
-    for start in range(0, len(X_train), batch_size):
-        idx = order[start : start + batch_size]
-        X_batch, y_batch = X_train[idx], y_train[idx]
-        if augment is not None:
-            X_batch = augment(X_batch)  # data augmentation: a new random version of each image, every epoch
-        y_logits = model(X_batch)  # 1. forward pass
-        loss = loss_fn(y_logits, y_batch)  # 2. loss
-        optimizer.zero_grad()  # 3. zero gradients
-        loss.backward()  # 4. backpropagation
-        optimizer.step()  # 5. gradient descent
-        train_loss += loss.item() * len(X_batch)
-        train_correct += (y_logits.argmax(dim=1) == y_batch).sum().item()
-    return train_loss / len(X_train), train_correct / len(X_train)
-
-
-def test_step(model: nn.Module, X_test: torch.Tensor, y_test: torch.Tensor, loss_fn: nn.Module) -> tuple[float, float]:
-    """Loss and accuracy on the test set, in eval mode, without gradients."""
-    model.eval()
-    with torch.inference_mode():
-        test_logits = model(X_test)
-        test_loss = loss_fn(test_logits, y_test).item()
-        test_acc = (test_logits.argmax(dim=1) == y_test).float().mean().item()
-    return test_loss, test_acc
-
-
-def train(
-    model: nn.Module,
-    data: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor],
-    loss_fn: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    epochs: int,
-    batch_size: int,
-    seed: int,
-    augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
-) -> dict[str, list[float]]:
-    """Train for `epochs`, printing one line per epoch; returns the course's results dictionary."""
-    X_train, y_train, X_test, y_test = data
-    shuffle = torch.Generator().manual_seed(seed)  # batch order
-    results: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
-    for epoch in range(epochs):
-        train_loss, train_acc = train_step(model, X_train, y_train, loss_fn, optimizer, batch_size, shuffle, augment)
-        test_loss, test_acc = test_step(model, X_test, y_test, loss_fn)
-        print(f"Epoch {epoch + 1} | train loss {train_loss:.6f} acc {train_acc:.4f} | "
-              f"test loss {test_loss:.6f} acc {test_acc:.4f}")
-        for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc), strict=True):
-            results[key].append(value)
-    return results
-'''
 
 UTILS = '''"""Utilities: save the trained model's state_dict."""
 from pathlib import Path
@@ -217,7 +140,7 @@ utils.save_model(model, args.out, "tinyvgg.pt")
     return {
         "data_setup.py": data_setup,
         "model_builder.py": model_builder,
-        "engine.py": ENGINE,
+        "engine.py": image_engine(),
         "utils.py": UTILS,
         "train.py": train_py,
         "README.md": _readme("TinyVGG on " + config.dataset, epochs, config.dataset == "custom"),
@@ -348,7 +271,7 @@ utils.save_model(model, args.out, "efficientnet_lite0.pt")
     return {
         "data_setup.py": data_setup,
         "model_builder.py": model_builder,
-        "engine.py": ENGINE,
+        "engine.py": image_engine(),
         "utils.py": UTILS,
         "train.py": train_py,
         "README.md": readme,
@@ -357,7 +280,7 @@ utils.save_model(model, args.out, "efficientnet_lite0.pt")
 
 def classification_project(config: ClassificationConfig, epochs: int = 100) -> dict[str, str]:
     """The Classification playground's experiment as a going-modular project: file name -> source."""
-    loss_def, loss_expr = loss_source(config)
+    loss_def, _ = loss_source(config)
     points = classification_data_source(config)
     create = _function("create_data", "(X_train, y_train, X_test, y_test): features and labels", points, POINTS)
     data_setup = f'''"""Data setup: {config.data.dataset} points, split and made features as the page does."""
@@ -377,70 +300,6 @@ from torch import nn
 
 
 {_function("create_model", "The network (seed torch first).", classification_model_source(config), "model")}'''
-    engine = f'''"""Engine: mini-batches in the playground's order, then loss and accuracy on all points."""
-import math
-
-import torch
-from torch import Tensor, nn
-
-
-def predict(y_logits: Tensor) -> Tensor:
-    """Class indices from logits (one logit: above 0 is class 1)."""
-    return (y_logits.squeeze(1) > 0).long() if y_logits.shape[1] == 1 else y_logits.argmax(dim=1)
-
-
-def evaluate(model: nn.Module, loss_fn: nn.Module, X: Tensor, y: Tensor) -> tuple[float, float]:
-    """Loss and accuracy on (X, y), in eval mode, without gradients."""
-    model.eval()
-    with torch.inference_mode():
-        y_logits = model(X)
-        loss = {loss_expr}
-        acc = (predict(y_logits) == y).float().mean()
-    return loss.item(), acc.item()
-
-
-def train_step(
-    model: nn.Module,
-    X_train: Tensor,
-    y_train: Tensor,
-    loss_fn: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    batch_size: int,
-    shuffle: torch.Generator,
-) -> None:
-    """One epoch: shuffle once, then a gradient step per batch (batch_size 0: one full batch)."""
-    model.train()
-    if 0 < batch_size < len(X_train):
-        order = torch.randperm(len(X_train), generator=shuffle)
-        batches = zip(X_train[order].split(batch_size), y_train[order].split(batch_size))
-    else:
-        batches = [(X_train, y_train)]
-    for X, y in batches:
-        y_logits = model(X)  # 1. forward pass
-        loss = {loss_expr}  # 2. loss
-{penalty_source(config)}        optimizer.zero_grad()  # 3. zero gradients
-        loss.backward()  # 4. backpropagation
-        optimizer.step()  # 5. gradient descent
-
-
-def train(model, data, loss_fn, optimizer, epochs: int, batch_size: int, seed: int) -> dict[str, list[float]]:
-    """Train for `epochs`, printing one line per epoch; returns the course's results dictionary."""
-    X_train, y_train, X_test, y_test = data
-    shuffle = torch.Generator().manual_seed(seed)  # batch order
-    results: dict[str, list[float]] = {{"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}}
-    for epoch in range(epochs):
-        train_step(model, X_train, y_train, loss_fn, optimizer, batch_size, shuffle)
-        train_loss, train_acc = evaluate(model, loss_fn, X_train, y_train)
-        test_loss, test_acc = evaluate(model, loss_fn, X_test, y_test)
-        if not math.isfinite(train_loss):
-            print(f"Epoch {{epoch + 1}}: the loss is not finite; lower the learning rate.")
-            break
-        print(f"Epoch {{epoch + 1}} | train loss {{train_loss:.6f}} acc {{train_acc:.4f}} | "
-              f"test loss {{test_loss:.6f}} acc {{test_acc:.4f}}")
-        for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc), strict=True):
-            results[key].append(value)
-    return results
-'''
     train_py = f'''"""Train the Classification playground's network: python train.py --epochs {epochs}
 
 The same points, features, starting weights and batch order as the playground, so it prints the page's losses.
@@ -479,52 +338,11 @@ utils.save_model(model, args.out, "classifier.pt")
     return {
         "data_setup.py": data_setup,
         "model_builder.py": model_builder,
-        "engine.py": engine,
+        "engine.py": classification_engine(config),
         "utils.py": UTILS,
         "train.py": train_py,
         "README.md": readme.replace("the images and labels", "the points, as input features, and labels"),
     }
-
-
-REGRESSION_ENGINE = '''"""Engine: a full-batch step per epoch, then the train and test losses (the course's loop)."""
-import math
-
-import torch
-from torch import nn
-
-
-def train_step(model: nn.Module, X_train: torch.Tensor, y_train: torch.Tensor, loss_fn, optimizer) -> None:
-    """One epoch: the five steps on all training points at once."""
-    model.train()
-    y_pred = model(X_train)  # 1. forward pass
-    loss = loss_fn(y_pred, y_train)  # 2. loss
-    optimizer.zero_grad()  # 3. zero gradients
-    loss.backward()  # 4. backpropagation
-    optimizer.step()  # 5. gradient descent
-
-
-def test_step(model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn) -> float:
-    """The loss on (X, y), in eval mode, without gradients."""
-    model.eval()
-    with torch.inference_mode():
-        return loss_fn(model(X), y).item()
-
-
-def train(model, data, loss_fn, optimizer, epochs: int) -> dict[str, list[float]]:
-    """Train for `epochs`, printing one line per epoch; returns the losses per epoch."""
-    X_train, y_train, X_test, y_test = data
-    results: dict[str, list[float]] = {"train_loss": [], "test_loss": []}
-    for epoch in range(epochs):
-        train_step(model, X_train, y_train, loss_fn, optimizer)
-        train_loss, test_loss = test_step(model, X_train, y_train, loss_fn), test_step(model, X_test, y_test, loss_fn)
-        if not math.isfinite(train_loss):
-            print(f"Epoch {epoch + 1}: the loss is not finite; lower the learning rate.")
-            break
-        print(f"Epoch {epoch + 1} | train loss {train_loss:.6f} | test loss {test_loss:.6f}")
-        results["train_loss"].append(train_loss)
-        results["test_loss"].append(test_loss)
-    return results
-'''
 
 
 def regression_project(config: RegressionConfig, epochs: int = 100) -> dict[str, str]:
@@ -581,7 +399,7 @@ utils.save_model(model, args.out, "model.pt")
     return {
         "data_setup.py": data_setup,
         "model_builder.py": model_builder,
-        "engine.py": REGRESSION_ENGINE,
+        "engine.py": regression_engine(),
         "utils.py": UTILS,
         "train.py": train_py,
         "README.md": readme.replace("the images and labels", "the points"),

@@ -6,6 +6,7 @@ engine, so it prints the same losses for the same settings.
 
 from __future__ import annotations
 
+from core.codegen_engines import engine_section, regression_engine
 from core.models import ACTIVATION_SOURCE
 from core.regression import TARGET_SOURCE, RegressionConfig
 
@@ -67,6 +68,9 @@ def regression_training_parts(config: RegressionConfig) -> tuple[str, str]:
     return loss, optimizer
 
 
+TRAIN_CALL = "train(model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs)"
+
+
 def regression_script(config: RegressionConfig, epochs: int = 100) -> str:
     """The full runnable script for `config`, training `epochs` epochs by default (--epochs overrides)."""
     loss, optimizer = regression_training_parts(config)
@@ -104,24 +108,7 @@ model = make_model()
 loss_fn = {loss}
 optimizer = {optimizer}
 
-# ---- 4. Training loop ---------------------------------------------------------------
-for epoch in range(args.epochs):
-    model.train()
-    y_pred = model(X_train)  # 1. forward pass
-    loss = loss_fn(y_pred, y_train)  # 2. loss
-    optimizer.zero_grad()  # 3. zero gradients
-    loss.backward()  # 4. backpropagation
-    optimizer.step()  # 5. gradient descent
-
-    model.eval()
-    with torch.inference_mode():
-        train_loss = loss_fn(model(X_train), y_train).item()
-        test_loss = loss_fn(model(X_test), y_test).item()
-    if not math.isfinite(train_loss):
-        print(f"Epoch {{epoch + 1}}: the loss is not finite; lower the learning rate.")
-        break
-    print(f"Epoch {{epoch + 1}} | train loss {{train_loss:.6f}} | test loss {{test_loss:.6f}}")
-
+{engine_section(regression_engine(), 4, TRAIN_CALL)}
 # ---- 5. Save and load ---------------------------------------------------------------
 torch.save(model.state_dict(), "model.pt")
 loaded = make_model()
