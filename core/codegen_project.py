@@ -116,16 +116,7 @@ torch.set_num_threads(1)  # as the playground trains: the same thread count roun
 
 BATCH_SIZE = {train.batch_size}
 
-parser = argparse.ArgumentParser(description="Train TinyVGG as the PyTorch Playground did.")
-parser.add_argument("--epochs", type=int, default={epochs}, help="passes over the training images")
-parser.add_argument("--data", default=data_setup.DATA_ROOT, help="folder holding FashionMNIST/raw or MNIST/raw")
-parser.add_argument("--out", default="models", help="folder for the saved state_dict")
-args = parser.parse_args()
-data_setup.DATA_ROOT = args.data
-
-X_train, y_train, X_test, y_test, class_names = data_setup.create_data()
-print(f"{{len(X_train)}} training and {{len(X_test)}} test images of {{len(class_names)}} classes")
-
+{_images_and_args("Train TinyVGG as the PyTorch Playground did.", epochs)}
 torch.manual_seed(data_setup.SEED)  # the same starting weights as the playground
 model = model_builder.TinyVGG(
     in_channels=X_train.shape[1], hidden_units={model.hidden}, n_classes=len(class_names), image_size=X_train.shape[-1]
@@ -145,6 +136,20 @@ utils.save_model(model, args.out, "tinyvgg.pt")
         "train.py": train_py,
         "README.md": _readme("TinyVGG on " + config.dataset, epochs, config.dataset == "custom"),
     }
+
+
+def _images_and_args(description: str, epochs: int) -> str:
+    """train.py's flags (--epochs, --data, --out) and the images from data_setup, counted."""
+    return f'''parser = argparse.ArgumentParser(description="{description}")
+parser.add_argument("--epochs", type=int, default={epochs}, help="passes over the training images")
+parser.add_argument("--data", default=data_setup.DATA_ROOT, help="folder holding FashionMNIST/raw or MNIST/raw")
+parser.add_argument("--out", default="models", help="folder for the saved state_dict")
+args = parser.parse_args()
+data_setup.DATA_ROOT = args.data
+
+X_train, y_train, X_test, y_test, class_names = data_setup.create_data()
+print(f"{{len(X_train)}} training and {{len(X_test)}} test images of {{len(class_names)}} classes")
+'''
 
 
 def _readme(title: str, epochs: int, needs_custom_file: bool) -> str:
@@ -220,6 +225,7 @@ PIXEL_MEAN, PIXEL_STD = 127.0 / 255.0, 128.0 / 255.0  # EfficientNet-Lite's inpu
 
 
 {build}'''
+    header = _images_and_args(what.capitalize() + ", as the PyTorch Playground trained it.", epochs)
     train_py = f'''"""{what.capitalize()}: python train.py --epochs {epochs}
 
 The same images, starting weights, frozen parts, batch order and dropout masks as the playground, so it prints
@@ -242,16 +248,7 @@ SIZE = {config.size}  # images are resized to SIZE x SIZE
 BATCH_SIZE = {config.train.batch_size}
 TRAINABLE = {list(trainable)!r}  # parts trained besides the new classifier; all others are frozen
 
-parser = argparse.ArgumentParser(description="{what.capitalize()}, as the PyTorch Playground trained it.")
-parser.add_argument("--epochs", type=int, default={epochs}, help="passes over the training images")
-parser.add_argument("--data", default=data_setup.DATA_ROOT, help="folder holding FashionMNIST/raw")
-parser.add_argument("--out", default="models", help="folder for the saved state_dict")
-args = parser.parse_args()
-data_setup.DATA_ROOT = args.data
-
-X_train, y_train, X_test, y_test, class_names = data_setup.create_data()
-print(f"{{len(y_train)}} training and {{len(y_test)}} test images of {{len(class_names)}} classes")
-model = model_builder.create_model(data_setup.SEED, SIZE, class_names)
+{header}model = model_builder.create_model(data_setup.SEED, SIZE, class_names)
 
 {freeze_and_cache()}
 trained = [p for p in tail.parameters() if p.requires_grad]

@@ -44,21 +44,25 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _learning_rate(text: str) -> float:
+def _number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0 or value > 10:
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text} must be a finite number")
+    return value
+
+
+def _learning_rate(text: str) -> float:
+    value = _number(text)
+    if value <= 0 or value > 10:
         raise argparse.ArgumentTypeError(f"{text} must be above 0 and at most 10 (try 0.001 for Adam, 0.1 for SGD)")
     return value
 
 
 def _momentum(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    value = _number(text)
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"{text} must be at least 0 and below 1")
     return value

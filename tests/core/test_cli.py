@@ -101,7 +101,7 @@ def test_the_cli_trains_with_the_apps_engine():
     [
         (["--epochs", "0"], "argument --epochs: 0 must be at least 1"),
         (["--epochs", "two"], "argument --epochs: 'two' is not a whole number"),
-        (["--lr", "nan"], "argument --lr: nan must be above 0"),
+        (["--lr", "nan"], "argument --lr: nan must be a finite number"),
         (["--lr", "10.5"], "at most 10"),
         (["--optimizer", "RMSprop"], "argument --optimizer: invalid choice"),
         (["--momentum", "1"], "argument --momentum: 1 must be at least 0 and below 1"),
