@@ -129,8 +129,7 @@ def load_data(args: argparse.Namespace) -> tuple[str, ImageDataset, ImageDataset
         data, test = torchvision_set(args.data, root), torchvision_set(args.data, root, train=False)
     else:
         folder = read_image_folder(Path(args.data), seed=args.seed)
-        as_float = lambda d: ImageDataset(d.images.float() / 255.0, d.labels, d.classes)  # noqa: E731
-        data, test = as_float(folder.train), as_float(folder.test)
+        data, test = folder.as_float()
     if args.limit is not None:
         data = ImageDataset(data.images[: args.limit], data.labels[: args.limit], data.classes)
     return args.data, data, test

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.runs import runs_folder
+from core.runs import load_runs, runs_folder
 from playground import experiments_view as view
 from playground.literal import literal
 
@@ -17,7 +17,7 @@ st.caption(
 )
 
 live = view.session_runs(st.session_state)
-saved_runs, notes = view.folder_runs(folder)
+saved_runs, notes = load_runs(folder)
 for note in notes:
     st.caption(literal(note))
 
@@ -59,7 +59,7 @@ if not picked:
     st.stop()
 
 keys = view.differing(picked)
-table = view.runs_table(picked, view.shown_in_table(picked, keys))
+table = view.runs_table(picked, keys[: view.TABLE_SETTINGS])
 st.dataframe(table, hide_index=True)
 if len(picked) > 1 and not keys:
     st.caption("These runs have the same settings: any difference in their curves is chance.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
 
@@ -26,6 +26,7 @@ from playground.vision_view import CHART, channel_sheet, probability_figure, top
 
 K = "classify/"
 CANVAS = K + "canvas"
+PICKED = K + "picked"  # ((model name, its weights' version), Classifier): copied once per version
 CANVAS_SIDE = 280  # pixels: ten times the model's 28, room to draw
 PHOTO_INK = 0.25  # a digits model's input covered more than this by "ink" is a photo, not a drawing
 TOP_K = 3
@@ -89,24 +90,31 @@ def pick_classifier() -> Classifier:
 
     Only the picked one is built.
     """
-    choices: dict[str, tuple[str, Callable[[], Classifier]]] = {}
+    choices: dict[str, tuple[str, Hashable, Callable[[], Classifier]]] = {}  # name -> (title, version, build)
     for card in shipped_cards().values():
-        choices["shipped " + card.name] = (_card_title(card), partial(_from_card, card))
-    choices["imagenet"] = (IMAGENET_TITLE, _imagenet)
+        choices["shipped " + card.name] = (_card_title(card), card.sha256, partial(_from_card, card))
+    choices["imagenet"] = (IMAGENET_TITLE, "imagenet", _imagenet)
     for candidate in evaluation_sources.candidates(st.session_state):
         if candidate.data_id[0] == "images":
-            choices[candidate.name] = (candidate.title, partial(_from_session, candidate))
+            choices[candidate.name] = (candidate.title, candidate.version, partial(_from_session, candidate))
     for trained in trained_here(st.session_state):
-        choices[trained.name] = (trained.title, partial(_from_transfer, trained))
+        version = (trained.run.token, trained.run.trainer.samples_seen)  # a Reset makes a new run, a new token
+        choices[trained.name] = (trained.title, version, partial(_from_transfer, trained))
     names = list(choices)
     if st.session_state.get(K + "model") not in names:
         st.session_state[K + "model"] = names[0]
     name = st.selectbox("Model", names, format_func=lambda n: choices[n][0], key=K + "model")
+    _, version, build = choices[name]
+    kept = st.session_state.get(PICKED)
+    if kept is not None and kept[0] == (name, version):
+        return kept[1]  # the same weights as on the last rerun (a stroke): no new copy of a session model
     try:
-        return choices[name][1]()
+        classifier = build()
     except PretrainedMissing as error:
         st.error(literal(str(error)) + " The shipped digits model is used instead.")
-        return choices[names[0]][1]()
+        return choices[names[0]][2]()
+    st.session_state[PICKED] = ((name, version), classifier)
+    return classifier
 
 
 def _canvas_image() -> Image.Image | None:

@@ -107,7 +107,6 @@ def vision_copy() -> tuple[ImageDataset, ImageDataset] | None:
     version = st.session_state.get(VERSION, 0)
     kept = st.session_state.get(VISION_COPY)
     if kept is None or kept[0] != version:
-        as_float = lambda d: ImageDataset(d.images.float() / 255.0, d.labels, d.classes)  # noqa: E731
-        kept = (version, as_float(folder.train), as_float(folder.test))
+        kept = (version, *folder.as_float())
         st.session_state[VISION_COPY] = kept
     return kept[1], kept[2]

@@ -15,7 +15,6 @@ from core.runs import (
     RunRecord,
     differing_settings,
     flat_settings,
-    load_runs,
     save_run,
     unused_name,
     which_change_helped,
@@ -28,6 +27,7 @@ K = "experiments/"
 SAVED = K + "saved"  # session run key -> (epoch saved at, run name in the folder)
 COLOURS = ("#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 MAX_PICKED = len(COLOURS)
+TABLE_SETTINGS = 8  # settings shown in the table (those that differ); the expander has them all
 PAGE_TITLES = {topic.url_path: topic.title for topic in TOPICS}
 RUN_TITLES = {  # a run's session-state namespace -> where a learner trained it
     "augexp-plain": "Data augmentation, without",
@@ -63,7 +63,8 @@ def save_session_run(folder: Path, namespace: str, record: RunRecord, run: LiveR
     name = unused_name(folder, f"{namespace}-epoch{run.epoch}-{time.strftime('%Y%m%d-%H%M%S')}")
     with run.lock:
         saved = RunRecord(name, namespace, record.settings, record.history, record.classes)
-        save_run(folder, saved, getattr(run.experiment, "model", None) or run.trainer.model)
+        model = getattr(run.experiment, "model", None)  # a transfer run trains only part of its network
+        save_run(folder, saved, model if model is not None else run.trainer.model)
     return name
 
 
@@ -151,21 +152,11 @@ def _short(value: Any) -> str:
     return text if len(text) <= 30 else text[:29] + "…"
 
 
-def folder_runs(folder: Path) -> tuple[list[RunRecord], list[str]]:
-    """The runs saved in `folder` (CLI runs and saved session runs), and notes on skipped files."""
-    return load_runs(folder)
-
-
 def differing(runs: list[RunRecord]) -> list[str]:
     """The settings that differ between the runs (all of them when there is one run)."""
     if len(runs) < 2:
         return sorted({key for run in runs for key in run.settings})
     return differing_settings(runs)
-
-
-def shown_in_table(runs: list[RunRecord], keys: list[str], limit: int = 8) -> list[str]:
-    """At most `limit` settings for the table: those that differ come first."""
-    return keys[:limit]
 
 
 def plot_runs(runs: list[RunRecord]) -> None:

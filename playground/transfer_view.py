@@ -29,6 +29,7 @@ from core.few_shot import (
     source_splits,
 )
 from core.transfer import (
+    CACHE_LIMIT_BYTES,
     DEFAULT_SIZE,
     FREEZABLE,
     INPUT_SIZES,
@@ -208,8 +209,8 @@ def freeze_ui(size: int, n_classes: int, channels: int) -> tuple[str, ...]:
     st.caption(
         f"Trainable: **{trained:,}** of {total:,} parameters ({share:.2%}). "
         + (
-            f"Everything up to {PART_TITLES[cached].split(':')[0]} is frozen, so its output is computed once per "
-            "image and cached: each epoch starts from there."
+            f"Everything up to {PART_TITLES[cached].split(':')[0]} is frozen, so its output can be computed once per "
+            f"image and cached (when that fits in {CACHE_LIMIT_BYTES // 2**20} MB): each epoch starts from there."
             if cached
             else "The stem trains, so every epoch runs the whole network."
         )

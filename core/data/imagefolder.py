@@ -79,6 +79,12 @@ class FolderData:
     split_given: bool  # True: the zip had train/ and test/; False: split 80/20 here
     skipped: Skipped
 
+    def as_float(self) -> tuple[ImageDataset, ImageDataset]:
+        """(train, test) as float images in 0..1, as the models take them."""
+        return tuple(  # type: ignore[return-value]
+            ImageDataset(d.images.float() / 255.0, d.labels, d.classes) for d in (self.train, self.test)
+        )
+
     def counts(self) -> dict[str, tuple[int, int]]:
         """Images per class: (train, test)."""
         train = torch.bincount(self.train.labels, minlength=len(self.classes)).tolist()

@@ -150,3 +150,7 @@ def test_a_trained_transfer_model_classifies_on_the_classify_page(transfer):
     assert prediction.split(" | ")[0].removeprefix("Pred: ") in classes
     captions = [img.caption for element in transfer.get("image") for img in element.proto.imgs]
     assert any(c.startswith("stem: 3x3 conv, stride 2: 32 channels, 32 x 32") for c in captions)
+    copied = transfer.session_state["classify/picked"][1].model
+    transfer.run()  # another stroke or upload: the same weights, so no new copy
+    assert transfer.session_state["classify/picked"][1].model is copied
+    assert copied is not _run(transfer, PRETRAINED).experiment.model  # a copy: the run may train on
