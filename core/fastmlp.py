@@ -13,6 +13,7 @@ the plain loop.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import torch
@@ -24,22 +25,43 @@ aten = torch.ops.aten
 Backward = Callable[[Tensor, Tensor, Tensor], Tensor]  # (grad of output, input z, output h) -> grad of input
 
 
+def _tanh_backward(d: Tensor, z: Tensor, h: Tensor) -> Tensor:
+    return aten.tanh_backward(d, h)
+
+
+def _sigmoid_backward(d: Tensor, z: Tensor, h: Tensor) -> Tensor:
+    return aten.sigmoid_backward(d, h)
+
+
+def _relu_backward(d: Tensor, z: Tensor, h: Tensor) -> Tensor:
+    return aten.threshold_backward(d, h, 0.0)
+
+
+def _leaky_relu_backward(d: Tensor, z: Tensor, h: Tensor, slope: float) -> Tensor:
+    return aten.leaky_relu_backward(d, z, slope, False)
+
+
+def _gelu_backward(d: Tensor, z: Tensor, h: Tensor, approximate: str) -> Tensor:
+    return aten.gelu_backward(d, z, approximate=approximate)
+
+
 def _backward_of(act: nn.Module) -> Backward | None:
-    """The ATen kernel autograd uses for this activation; None for the identity."""
+    """The ATen kernel autograd uses for this activation; None for the identity.
+
+    Module-level functions (not lambdas), so a trainer pickles to a worker process.
+    """
     if isinstance(act, nn.Identity):
         return None
     if isinstance(act, nn.Tanh):
-        return lambda d, z, h: aten.tanh_backward(d, h)
+        return _tanh_backward
     if isinstance(act, nn.Sigmoid):
-        return lambda d, z, h: aten.sigmoid_backward(d, h)
+        return _sigmoid_backward
     if isinstance(act, nn.ReLU):
-        return lambda d, z, h: aten.threshold_backward(d, h, 0.0)
+        return _relu_backward
     if isinstance(act, nn.LeakyReLU):
-        slope = act.negative_slope
-        return lambda d, z, h: aten.leaky_relu_backward(d, z, slope, False)
+        return functools.partial(_leaky_relu_backward, slope=act.negative_slope)
     if isinstance(act, nn.GELU):
-        approximate = act.approximate
-        return lambda d, z, h: aten.gelu_backward(d, z, approximate=approximate)
+        return functools.partial(_gelu_backward, approximate=act.approximate)
     raise ValueError(f"No hand-written backward for {type(act).__name__}.")
 
 

@@ -171,15 +171,18 @@ class RegressionExperiment:
 MAX_PATH = 5000  # (w, b) points kept; beyond it every other point goes
 
 
-def _record_path(path: list[tuple[float, float]]) -> Callable[[Trainer], None]:
-    def record(trainer: Trainer) -> None:
+@dataclass
+class PathRecorder:
+    """Appends the model's (w, b) after every epoch; a class, not a closure, so a trainer pickles to a worker."""
+
+    path: list[tuple[float, float]]  # the list the experiment draws
+
+    def __call__(self, trainer: Trainer) -> None:
         point = weight_and_bias(trainer.model)
         if point is not None:
-            path.append(point)
-            if len(path) > MAX_PATH:
-                path[:] = [*path[:-1:2], path[-1]]
-
-    return record
+            self.path.append(point)
+            if len(self.path) > MAX_PATH:
+                self.path[:] = [*self.path[:-1:2], self.path[-1]]
 
 
 def build_regression(config: RegressionConfig, device: torch.device | str = "cpu") -> RegressionExperiment:
@@ -204,7 +207,7 @@ def build_regression(config: RegressionConfig, device: torch.device | str = "cpu
         device=device,
         seed=config.seed,
         score=None,
-        on_epoch=_record_path(path),
+        on_epoch=PathRecorder(path),
     )
     return RegressionExperiment(config, train, test, trainer, path)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -38,9 +39,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(port: int | None = None, timeout_s: float = 60.0) -> Iterator[str]:
-    """Run `streamlit run streamlit_app.py` on loopback; yields its base URL, stops it afterwards."""
+def app_server(port: int | None = None, timeout_s: float = 60.0, workers: int | None = None) -> Iterator[str]:
+    """Run `streamlit run streamlit_app.py` on loopback; yields its base URL, stops it afterwards.
+
+    Args:
+        workers: training worker processes; None: the app's default (one per core), whatever the caller's env says.
+    """
     port = port or free_port()
+    env = {key: value for key, value in os.environ.items() if key != "PLAYGROUND_WORKERS"}
+    if workers is not None:
+        env["PLAYGROUND_WORKERS"] = str(workers)
     command = [
         sys.executable,
         "-m",
@@ -58,7 +66,7 @@ def app_server(port: int | None = None, timeout_s: float = 60.0) -> Iterator[str
         "--server.address",
         "127.0.0.1",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s

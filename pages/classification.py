@@ -33,8 +33,7 @@ run, rebuilt = get_run(
     lambda: build_experiment(config, device),
     classification_pictures,
 )
-with run.lock:
-    run.experiment.apply_live_settings(config.train)
+run.apply_live_settings(config.train)
 save_settings(PAGE, config)
 with buttons:
     transport_controls(PAGE, run)

@@ -43,8 +43,7 @@ with train_tab:
     run, rebuilt = get_run(
         st.session_state, PAGE, key, lambda: build_vision(config, data, device, test), vision_pictures
     )
-    with run.lock:
-        run.experiment.apply_live_settings(train_config)
+    run.apply_live_settings(train_config)
     with buttons:
         transport_controls(PAGE, run)
     train_count, test_count = len(run.experiment.train.labels), len(run.experiment.test.labels)

@@ -38,8 +38,7 @@ if rebuilt and isinstance(previous, LiveRun) and len(previous.experiment.path) >
     label = f"{old.optimizer} lr {old.learning_rate:g}" + (f" m {old.momentum:g}" if old.momentum else "")
     ghosts = [*st.session_state.get(GHOSTS, []), {"label": label, "path": previous.experiment.path[::4][-300:]}]
     st.session_state[GHOSTS] = ghosts[-MAX_GHOSTS:]
-with run.lock:
-    run.experiment.apply_live_settings(config.train)
+run.apply_live_settings(config.train)
 with buttons:
     transport_controls(PAGE, run, default_speed="30 / s")
 with live:

@@ -9,6 +9,7 @@ st.navigation: no sidebar, no layout). Pages are named by absolute paths.
 import streamlit as st
 
 from core.device import configure_threads
+from playground.live.pool import POOL
 from playground.live.scheduler import SCHEDULER
 from playground.sidebar import app_sidebar
 from playground.topics import APP_ICON, HOME, TOPICS
@@ -16,6 +17,7 @@ from playground.topics import APP_ICON, HOME, TOPICS
 STYLE = "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.2rem; padding-bottom: 3rem; }</style>"
 
 configure_threads()  # once per process: tiny models train fastest on one thread
+POOL.start_soon()  # once per process: the training workers (one per core) start while the first page loads
 
 st.set_page_config(page_title="PyTorch Playground", page_icon=str(APP_ICON), layout="wide")
 st.html(STYLE)  # a compact header, so a live page's picture and curves fit a laptop screen
@@ -23,5 +25,5 @@ home = st.Page(str(HOME.file), title=HOME.title, icon=HOME.icon, default=True)
 topics = [st.Page(str(topic.file), title=topic.title, icon=topic.icon, url_path=topic.url_path) for topic in TOPICS]
 page = st.navigation({"Start": [home], "Topics": topics})
 app_sidebar()
-with SCHEDULER.hold():  # the trainer thread steps aside while this script runs
+with SCHEDULER.hold():  # this process's trainer thread (GPU runs, no workers) steps aside while this script runs
     page.run()

@@ -13,6 +13,7 @@ from core.data.images import ImageDataset
 from core.vision import VisionConfig, VisionTrain, build_vision
 from playground.literal import literal
 from playground.live.controls import live_view, transport_controls
+from playground.live.pool import shared_for_workers
 from playground.live.session import get_run
 from playground.vision_view import vision_pictures, vision_view_data
 
@@ -24,7 +25,7 @@ TRAIN_SIZES = (100, 200, 300, 500, 1000)
 @st.cache_resource(max_entries=4, show_spinner="Loading the images...")
 def _data(train_images: int, seed: int) -> tuple[str, ImageDataset, ImageDataset]:
     """Read-only, shared: the experiment's images (each learner's models are their own)."""
-    return experiment_data(train_images, seed)
+    return shared_for_workers(experiment_data(train_images, seed))
 
 
 def augmentation_experiment(page_steps: list[Step], seed: int, device: torch.device) -> None:

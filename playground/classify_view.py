@@ -98,7 +98,7 @@ def pick_classifier() -> Classifier:
         if candidate.data_id[0] == "images":
             choices[candidate.name] = (candidate.title, candidate.version, partial(_from_session, candidate))
     for trained in trained_here(st.session_state):
-        version = (trained.run.token, trained.run.trainer.samples_seen)  # a Reset makes a new run, a new token
+        version = (trained.run.token, trained.run.samples_seen)  # a Reset makes a new run, a new token
         choices[trained.name] = (trained.title, version, partial(_from_transfer, trained))
     names = list(choices)
     if st.session_state.get(K + "model") not in names:

@@ -137,7 +137,7 @@ def _points_candidate(run: LiveRun) -> Candidate:
             trainer = experiment.trainer
             model = _frozen(trainer.model)
             X, y = trainer.test if trainer.test is not None else (trainer.X_train[:0], trainer.y_train[:0])
-            epoch = trainer.epoch
+            epoch = run.epoch  # (a worker trains it: the trainer here counts epochs only when it comes home)
         return Subject(
             model,
             X,
@@ -149,7 +149,7 @@ def _points_candidate(run: LiveRun) -> Candidate:
             epoch,
         )
 
-    version = (id(run), run.trainer.samples_seen, run.trainer.epoch)
+    version = (id(run), run.samples_seen, run.epoch)
     return Candidate("classification", title, version, ("points", config.data, config.seed), snapshot)
 
 
@@ -166,7 +166,7 @@ def _image_candidate(name: str, page_title: str, run: LiveRun | QuickModel, test
         lock = run.lock if isinstance(run, LiveRun) else contextlib.nullcontext()  # the quick model trains here
         with lock:
             model = _frozen(trainer.model)
-            epoch = trainer.epoch
+            epoch = trainer.epoch if is_quick else run.epoch
         test = run.test if is_quick else experiment.test
         return Subject(
             model,
@@ -179,7 +179,7 @@ def _image_candidate(name: str, page_title: str, run: LiveRun | QuickModel, test
             epoch,
         )
 
-    version = (id(run), trainer.samples_seen, trainer.epoch)
+    version = (id(run), trainer.samples_seen, trainer.epoch) if is_quick else (id(run), run.samples_seen, run.epoch)
     return Candidate(name, title, version, ("images", test_set, config.seed, extra), snapshot)
 
 

@@ -50,6 +50,7 @@ from playground.code_ui import show_code
 from playground.custom_data_view import VERSION, vision_copy
 from playground.literal import literal
 from playground.live.controls import live_view, transport_controls
+from playground.live.pool import shared_for_workers
 from playground.live.run import LiveRun
 from playground.live.session import get_run
 from playground.upload_ui import decoded_image, file_upload
@@ -74,7 +75,7 @@ def imagenet_model() -> nn.Module:
 @st.cache_resource(max_entries=2, show_spinner="Loading the images...")
 def _splits(source: str, seed: int) -> tuple[ImageDataset, ImageDataset]:
     """Read-only, shared: a source's full train and test sets."""
-    return source_splits(source, seed=seed)
+    return shared_for_workers(source_splits(source, seed=seed))
 
 
 def imagenet_demo() -> None:
@@ -241,7 +242,7 @@ def cached_front_outputs(data: FewShotData) -> FrontOutputs:
         )
         bar.empty()
         with _FRONT_LOCK:
-            _FRONT_CACHE[key] = result
+            _FRONT_CACHE[key] = shared_for_workers(result)
             while len(_FRONT_CACHE) > MAX_CACHED_SETS:
                 _FRONT_CACHE.popitem(last=False)
         return result
@@ -276,9 +277,8 @@ def pretrained_vs_scratch(data: FewShotData, trainable: tuple[str, ...], seed: i
         vision_pictures,
     )
     for run in (ours, theirs):
-        with run.lock:
-            run.experiment.apply_live_settings(train_settings)
-            run.stop_at = epochs
+        run.apply_live_settings(train_settings)
+        run.stop_at = epochs
     st.caption(
         _counts(data) + " Both start from the same seed, see the same batches and learn at the same rate; "
         f"only the starting weights differ. Each stops after {epochs} epochs. Solid lines: this run; dashed: the other."

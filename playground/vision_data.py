@@ -9,6 +9,7 @@ from core.data.images import ONLINE_SETS, ImageDataset, digits, shapes, torchvis
 from core.vision import LIVE_IMAGE_LIMIT
 from playground.custom_data_view import vision_copy
 from playground.literal import literal
+from playground.live.pool import shared_for_workers
 from playground.vision_view import labelled_sheet
 from playground.vision_widgets import dataset_ui
 
@@ -19,10 +20,10 @@ SAMPLES_SHOWN = 24
 def load_images(name: str, seed: int) -> ImageDataset:
     """Read-only image data, shared by every learner (each learner's model is their own); at most 4 kept."""
     if name == "digits":
-        return digits()
+        return shared_for_workers(digits())
     if name == "shapes":
-        return shapes(seed=seed)
-    return torchvision_set(name, downloads.DEFAULT_ROOT)
+        return shared_for_workers(shapes(seed=seed))
+    return shared_for_workers(torchvision_set(name, downloads.DEFAULT_ROOT))
 
 
 def _offer_download(prefix: str, name: str) -> None:

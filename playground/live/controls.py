@@ -15,7 +15,7 @@ import streamlit as st
 import streamlit.components.v2 as components
 
 from playground.live.run import LiveRun
-from playground.live.session import namespaced, reset_run
+from playground.live.session import namespaced, reset_run, start
 from playground.live.stream import ROUTE_PREFIX
 
 _ASSETS = Path(__file__).parent / "components"
@@ -32,11 +32,14 @@ def _run_of(page: str) -> LiveRun | None:
     return run if isinstance(run, LiveRun) else None
 
 
+REFUSED = "live/refused"  # session-state key: why the last Play did not start (shown once)
+
+
 def _play(pages: tuple[str, ...]) -> None:
-    for page in pages:
-        run = _run_of(page)
-        if run is not None and not run.running:
-            run.play()
+    runs = [run for run in map(_run_of, pages) if run is not None]
+    refusal = start(st.session_state, *runs)
+    if refusal is not None:
+        st.session_state[REFUSED] = refusal
 
 
 def _pause(pages: tuple[str, ...]) -> None:
@@ -70,6 +73,9 @@ def transport_controls(page: str | tuple[str, ...], run: LiveRun, default_speed:
     """
     pages = (page,) if isinstance(page, str) else tuple(page)
     key = pages[0]
+    refusal = st.session_state.pop(REFUSED, None)
+    if refusal:
+        st.warning(refusal, icon=":material/hourglass_top:")
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     running = any((_run_of(other) or run).running for other in pages)  # one run may stop before the other
     first = (

@@ -1,21 +1,29 @@
 """One learner's live training run: the experiment, its history, its frames.
 
-While playing, the process's trainer thread (playground.live.scheduler) trains
-the run in short slices under its lock and publishes frames (epoch, speed,
-pictures of the model) at most 15 times a second; the browser receives them
-over a server-sent-events stream (playground.live.stream) without any
-Streamlit rerun. Nothing here calls Streamlit.
+While playing, a trainer trains the run in short slices under its lock and
+publishes frames (epoch, speed, pictures of the model) at most 15 times a
+second; the browser receives them over a server-sent-events stream
+(playground.live.stream) without any Streamlit rerun.
+
+Where it trains: on a CPU server, in one of the worker processes
+(playground.live.pool), so learners train on every core and a page's script
+never waits for anyone's epochs; there the same class trains under that
+process's scheduler and sends its frames home. Without workers (or on a GPU)
+the web process's own trainer thread (playground.live.scheduler) trains it.
+The tensors travel as shared memory, so the web process reads the weights
+live while a worker trains them. Nothing here calls Streamlit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from core.engine import EpochRecord, Trainer, TrainingDiverged
 from core.progress import ProgressWatch
@@ -29,6 +37,22 @@ STALE_AFTER_S = 30.0  # no script run and no connected viewer for this long: the
 MAX_HISTORY = 20_000  # epoch records kept per run; beyond it every other record goes (curves draw ~2k points)
 
 PictureMaker = Callable[["LiveRun"], dict[str, Any]]  # page-specific pictures of the model, called under the lock
+
+
+class RunHost(Protocol):
+    """Where a run trains when not in this process (playground.live.pool.WorkerPool)."""
+
+    def ship(self, run: LiveRun) -> None:
+        """Send the playing run to a worker, which trains it and sends frames home."""
+        ...
+
+    def take_home(self, run: LiveRun) -> None:
+        """Stop the run in its worker and wait until its state is back here."""
+        ...
+
+    def forward(self, run: LiveRun, name: str, value: Any) -> None:
+        """Set a live setting on the run in its worker."""
+        ...
 
 
 @dataclass
@@ -66,6 +90,7 @@ class Frame:
     running: bool  # whether the trainer is playing
     epochs_per_s: float  # measured over the last two seconds
     samples_per_s: float  # training examples per second, same window
+    samples_seen: int  # training examples processed so far (a version of the weights)
     message: str | None  # why training stopped, if it stopped by itself
     pictures: dict[str, Any]  # the page's pictures, e.g. the decision boundary as a data URI
 
@@ -84,18 +109,73 @@ class LiveRun:
         self.meter = RateMeter()
         self.sample_meter = RateMeter()  # training examples per second (images per second on image pages)
         self.lock = threading.RLock()  # held while training or reading the model
+        self.trip_lock = threading.RLock()  # held while the run starts, stops or travels to or from a worker
         self.token = secrets.token_urlsafe(18)  # names this run's frame stream; unguessable
         self.make_pictures = pictures
-        self.options: dict[str, Any] = {}  # view options the pictures depend on
         self.last_seen = time.monotonic()
         self._next_frame = 0.0
         self.next_turn = 0.0  # perf_counter time before which this run rests (its duty cap)
-        self.speed: float | None = None  # epochs per second to aim for; None trains as fast as allowed
-        self.stop_at: int | None = None  # epochs after which playing stops by itself (an experiment's length)
+        self._speed: float | None = None  # epochs per second to aim for; None trains as fast as allowed
+        self._stop_at: int | None = None  # epochs after which playing stops by itself (an experiment's length)
         self._credit = 0.0  # epochs owed at `speed`
         self._last_slice = time.perf_counter()
-        self.frame = Frame(0, 0, False, 0.0, 0.0, None, {})
+        self._applied: Any = None  # the live settings last applied (sent to a worker only when they change)
+        self.host: RunHost | None = None  # the worker pool while the run trains in a worker; None: it is here
+        self.generation = 0  # bumped on every trip to a worker, so late frames of an earlier trip are dropped
+        self.sink: Callable[[LiveRun], None] | None = None  # in a worker: sends each new frame home
+        self.taken_while_playing = False  # whether the worker was still training it when it came home
+        self.frame = Frame(0, 0, False, 0.0, 0.0, 0, None, {})
         self.publish()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What travels to (and from) a worker: no lock, no host; the history only from a worker (its new records)."""
+        state = self.__dict__.copy()
+        if self.host is not None:  # on its way to a worker: the history stays here; a worker sends only what is new
+            state["history"] = []
+        for name in ("lock", "trip_lock", "host", "sink"):
+            state.pop(name)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
+        self.trip_lock = threading.RLock()
+        self.host = None
+        self.sink = None
+
+    @property
+    def speed(self) -> float | None:
+        """Epochs per second to aim for; None trains as fast as allowed."""
+        return self._speed
+
+    @speed.setter
+    def speed(self, value: float | None) -> None:
+        if value != self._speed:
+            self._speed = value
+            if self.host is not None:
+                self.host.forward(self, "speed", value)
+
+    @property
+    def stop_at(self) -> int | None:
+        """Epochs after which playing stops by itself; None plays on."""
+        return self._stop_at
+
+    @stop_at.setter
+    def stop_at(self, value: int | None) -> None:
+        if value != self._stop_at:
+            self._stop_at = value
+            if self.host is not None:
+                self.host.forward(self, "stop_at", value)
+
+    def apply_live_settings(self, train: Any) -> None:
+        """Apply the settings that change without a fresh model (learning rate, batch size...), wherever it trains."""
+        if train == self._applied:
+            return
+        self._applied = train
+        with self.lock:
+            self.experiment.apply_live_settings(train)
+        if self.host is not None:
+            self.host.forward(self, "apply_live_settings", train)
 
     @property
     def trainer(self) -> Trainer:
@@ -104,35 +184,100 @@ class LiveRun:
 
     @property
     def epoch(self) -> int:
-        """Epochs trained so far."""
-        return self.trainer.epoch
+        """Epochs trained so far (in a worker: as of its latest frame)."""
+        return self.frame.epoch if self.host is not None else self.trainer.epoch
+
+    @property
+    def samples_seen(self) -> int:
+        """Training examples processed so far: changes whenever the weights do."""
+        return self.frame.samples_seen if self.host is not None else self.trainer.samples_seen
 
     def touch(self) -> None:
         """Note that someone is looking (a script run or a connected stream)."""
         self.last_seen = time.monotonic()
 
-    def play(self) -> None:
-        """Start training in the background (after a divergence, from the restored weights)."""
+    def play(self, host: RunHost | None = None) -> None:
+        """Start training in the background (after a divergence, from the restored weights).
+
+        Args:
+            host: a worker pool to train it in; None trains it in this process's trainer thread.
+        """
+        with self.trip_lock:
+            if self.running:
+                return
+            with self.lock:
+                self.trainer.restart_after_divergence()
+                self.message = None
+                self.watch.reset(self.trainer.current_loss(), self.trainer.learning_rate)
+            self.touch()
+            self._go(host)
+
+    def _go(self, host: RunHost | None) -> None:
+        self.running = True
+        if host is not None:
+            host.ship(self)
+        else:
+            self.train_here()
+
+    def train_here(self) -> None:
+        """Join this process's trainer thread (a playing run, just arrived or just started)."""
         with self.lock:
-            self.trainer.restart_after_divergence()
-            self.message = None
-            self.watch.reset(self.trainer.current_loss(), self.trainer.learning_rate)
             self.meter.clear()
             self.meter.add(self.epoch)
             self.sample_meter.clear()
             self.sample_meter.add(self.trainer.samples_seen)
-            self.running = True
             self._credit, self._last_slice = 1.0, time.perf_counter()
-        self.touch()
         SCHEDULER.add(self)
 
     def pause(self) -> None:
-        """Stop training; the thread finishes its slice (at most SLICE_S) and publishes a last frame."""
-        with self.lock:
-            self.running = False
-            self.meter.clear()
-            self.sample_meter.clear()
-        self.publish()
+        """Stop training; the trainer finishes its slice (at most SLICE_S) and a last frame is published.
+
+        A run in a worker comes home first: its weights, optimizer state and history are here after this.
+        """
+        with self.trip_lock:
+            if self.host is not None:
+                self.host.take_home(self)
+            with self.lock:
+                self.running = False
+                self.meter.clear()
+                self.sample_meter.clear()
+            self.publish()
+
+    @contextlib.contextmanager
+    def at_home(self) -> Iterator[None]:
+        """Hold the run here, not training, to change its model; a run that was playing in a worker goes back."""
+        with self.trip_lock:
+            host, playing = self.host, self.running
+            if host is not None:
+                host.take_home(self)
+            with self.lock:
+                yield
+            if host is not None and playing and self.host is None and self.taken_while_playing:
+                self._go(host)
+
+    def arrive(self, returned: LiveRun) -> None:
+        """Take back the state a worker sends home (the run stopped or was asked home); the run is local again.
+
+        No lock: a page that reads the old experiment meanwhile reads the same shared weights.
+        """
+        self.taken_while_playing = returned.running  # False when it stopped by itself (a budget, a divergence)
+        self.experiment = returned.experiment
+        self.watch, self.message = returned.watch, returned.message
+        self._extend(returned.history)
+        self.frame = returned.frame
+        self.running = False
+        self.host = None
+
+    def receive(self, frame: Frame, records: list[EpochRecord]) -> None:
+        """A frame from the worker that trains this run, with the epoch records it made since the last one."""
+        self._extend(records)
+        self.frame = frame
+
+    def _extend(self, records: list[EpochRecord]) -> None:
+        self.history.extend(records)
+        if len(self.history) > MAX_HISTORY:
+            self.history = [*self.history[:-1:2], self.history[-1]]
+            self.history_version += 1
 
     def step(self) -> int:
         """Pause, then train exactly one epoch (the Step button); returns epochs done."""
@@ -152,10 +297,7 @@ class LiveRun:
                 self.running = False  # the trainer takes this run off its list after this slice
         elif self.message and self.running and not self.watch.recent:  # a new learning rate: a new watch
             self.message = None
-        self.history.append(record)
-        if len(self.history) > MAX_HISTORY:
-            self.history = [*self.history[:-1:2], self.history[-1]]
-            self.history_version += 1
+        self._extend([record])
 
     def _diverged(self, error: TrainingDiverged) -> None:
         self.running = False
@@ -227,15 +369,18 @@ class LiveRun:
                 self.running,
                 round(self.meter.rate(), 1),
                 round(self.sample_meter.rate()),
+                self.trainer.samples_seen,
                 self.message,
                 pictures,
             )
+        if self.sink is not None:
+            self.sink(self)
 
     def train_slice(self) -> bool:
         """The trainer thread's turn: about SLICE_S of training, a frame when one is due; False when done."""
         if not self.running:
             return False
-        if time.monotonic() - self.last_seen > STALE_AFTER_S:
+        if self.sink is None and time.monotonic() - self.last_seen > STALE_AFTER_S:  # (the pool watches its runs)
             self.pause()  # nobody is looking any more (the tab was closed)
             return False
         started = time.perf_counter()

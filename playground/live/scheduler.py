@@ -34,7 +34,8 @@ class Schedulable(Protocol):
 class TrainerScheduler:
     """One daemon thread that trains every playing run in turn: each at most RUN_DUTY, all at most TOTAL_DUTY."""
 
-    def __init__(self) -> None:
+    def __init__(self, total_duty: float = TOTAL_DUTY) -> None:
+        self.total_duty = total_duty  # a worker process, with no server to keep responsive, raises it
         self._runs: list[Schedulable] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -99,7 +100,7 @@ class TrainerScheduler:
                     if run in self._runs and not run.running:
                         self._runs.remove(run)
             busy = time.perf_counter() - started
-            time.sleep(max(busy * (1 - TOTAL_DUTY) / TOTAL_DUTY, 0.001))
+            time.sleep(max(busy * (1 - self.total_duty) / self.total_duty, 0.001))
 
 
 SCHEDULER = TrainerScheduler()

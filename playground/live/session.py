@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable, MutableMapping
 from typing import Any
 
 from playground.live import hub as live_hub
+from playground.live.pool import POOL, RUNS_PER_SESSION, ServerFull
 from playground.live.run import LiveRun, PictureMaker
 
 
@@ -42,8 +43,32 @@ def get_run(
     live_hub.register(fresh)
     state[slot] = fresh
     if was_playing:  # like TF Playground: a new network keeps playing, from fresh weights
-        fresh.play()
+        start(state, fresh)
     return fresh, run is not None
+
+
+def playing_in(state: MutableMapping[str, Any]) -> int:
+    """How many of this session's models are training."""
+    return sum(1 for value in list(state.values()) if isinstance(value, LiveRun) and value.running)
+
+
+def start(state: MutableMapping[str, Any], *runs: LiveRun) -> str | None:
+    """Play runs where they train best (a worker process, or this process for a GPU or without workers).
+
+    Returns:
+        None, or a one-line reason why none of them started (this session or the server trains too many).
+    """
+    idle = [run for run in runs if not run.running]
+    busy = playing_in(state)
+    if busy + len(idle) > RUNS_PER_SESSION:
+        return f"You are training {busy} models already; pause one to start another (at most {RUNS_PER_SESSION})."
+    try:
+        POOL.admit(len(idle))
+    except ServerFull as full:
+        return str(full)
+    for run in idle:
+        run.play(POOL if POOL.trains(run) else None)
+    return None
 
 
 def reset_run(state: MutableMapping[str, Any], page: str) -> None:
