@@ -8,12 +8,11 @@ losses as the page for the same seed.
 
 from __future__ import annotations
 
-import inspect
-
 from core.classification import ClassificationConfig
 from core.data import toy2d
 from core.features import FEATURE_SOURCE
 from core.models import ACTIVATION_SOURCE, output_units
+from core.source_text import source_of
 
 # Which helper functions each data set's generator needs copied into the script.
 _GENERATOR_SOURCES: dict[str, tuple[str, ...]] = {
@@ -29,7 +28,7 @@ _GENERATOR_SOURCES: dict[str, tuple[str, ...]] = {
 
 
 def _function_sources(names: tuple[str, ...]) -> str:
-    return "\n\n".join(inspect.getsource(getattr(toy2d, name)).rstrip() for name in names)
+    return "\n\n".join(source_of(getattr(toy2d, name)) for name in names)
 
 
 def classification_model_source(config: ClassificationConfig) -> str:

@@ -6,12 +6,12 @@ the same losses.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 
 from core.cnn import TinyVGGConfig
 from core.codegen_engines import engine_section, image_engine
 from core.data import images
+from core.source_text import source_of
 from core.vision import LIVE_IMAGE_LIMIT, VisionConfig
 
 _DATA: dict[str, str] = {
@@ -83,7 +83,7 @@ X_test, y_test = X_test[keep], y_test[keep]  # {test.subset:,} test images, pick
 
 
 def _shapes_source() -> str:
-    functions = "\n\n\n".join(inspect.getsource(f).rstrip() for f in (images._polygon, images.draw_shape))
+    functions = "\n\n\n".join(source_of(f) for f in (images._polygon, images.draw_shape))
     return f"""IMAGE_SIZE = 28
 SHAPES = {images.SHAPES!r}
 

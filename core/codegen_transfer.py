@@ -7,11 +7,10 @@ prints the same losses.
 
 from __future__ import annotations
 
-import inspect
-
 from core import transfer
 from core.codegen_cnn import image_training_loop
 from core.few_shot import TEST_PER_CLASS, in_shuffle_order
+from core.source_text import source_of
 from core.transfer import FREEZABLE, TransferConfig
 from core.vision import VisionTrain
 
@@ -57,7 +56,7 @@ _PICK = '''def pick(X: torch.Tensor, y: torch.Tensor, count: int) -> tuple[torch
 def parts_source() -> str:
     """Source of the classes that regroup EfficientNet-Lite0 into named parts (inlined from core.transfer)."""
     pieces = (transfer.ImageInput, transfer.Stage, transfer.PartlyFrozen, transfer.as_named_parts)
-    return "\n\n\n".join(inspect.getsource(piece).rstrip() for piece in pieces)
+    return "\n\n\n".join(source_of(piece) for piece in pieces)
 
 
 def freeze_and_cache() -> str:
@@ -93,7 +92,7 @@ def data_lines(source: str) -> str:
     return f"""{_SOURCES[source]}
 
 
-{inspect.getsource(in_shuffle_order).rstrip()}
+{source_of(in_shuffle_order)}
 
 
 {_PICK}

@@ -44,9 +44,14 @@ with live:
     show_test = toggles.toggle("Show test data", key=PAGE + "/show_test")
     discretize = toggles.toggle("Discretize output", key=PAGE + "/discretize")
     live_view(PAGE, run, live_view_data(run, show_test, discretize))
-    with st.expander("Look closer at one neuron"):
-        closer_look(run)
+    closer = st.expander("Look closer at one neuron", key=PAGE + "/closer", on_change="rerun")
+    if closer.open:  # drawn only while open: every click would otherwise pay for a plotly figure
+        with closer:
+            closer_look(run)
 
 epochs = max(run.epoch, 100)
-project = (project_zip(classification_project(config, epochs), "classification_project"), "classification_project.zip")
+project = (
+    lambda: project_zip(classification_project(config, epochs), "classification_project"),  # built when clicked
+    "classification_project.zip",
+)
 show_code(PAGE, classification_script(config, epochs=epochs), "playground_classification.py", device, project=project)

@@ -53,7 +53,7 @@ with train_tab:
     )
     live_view(PAGE, run, vision_view_data())
     epochs = max(run.epoch, 5)
-    project = (project_zip(vision_project(config, epochs), "tinyvgg_project"), "tinyvgg_project.zip")
+    project = (lambda: project_zip(vision_project(config, epochs), "tinyvgg_project"), "tinyvgg_project.zip")
     show_code(PAGE, cnn_script(config, epochs=epochs), "tinyvgg.py", device, project=project)
 
 with inside_tab:

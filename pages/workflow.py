@@ -60,5 +60,5 @@ def _after_swap() -> None:
 save_and_load(PAGE + "/", run, run.experiment.test[0], _after_swap)
 
 epochs = max(run.epoch, 100)
-project = (project_zip(regression_project(config, epochs), "workflow_project"), "workflow_project.zip")
+project = (lambda: project_zip(regression_project(config, epochs), "workflow_project"), "workflow_project.zip")
 show_code(PAGE, regression_script(config, epochs=epochs), "pytorch_workflow.py", device, project=project)

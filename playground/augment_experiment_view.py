@@ -87,7 +87,7 @@ def augmentation_experiment(page_steps: list[Step], seed: int, device: torch.dev
         )
         st.download_button(
             "Download as a going-modular project (.zip)",
-            project_zip(files, "augmentation_project"),
+            lambda: project_zip(files, "augmentation_project"),  # built when clicked, not on every page run
             file_name="augmentation_project.zip",
             mime="application/zip",
             key=K + "download_project",

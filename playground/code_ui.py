@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 import torch
 
@@ -12,7 +14,7 @@ def show_code(
     file_name: str,
     device: torch.device | None = None,
     title: str = "Show the PyTorch code",
-    project: tuple[bytes, str] | None = None,
+    project: tuple[Callable[[], bytes], str] | None = None,
 ) -> None:
     """An expander with the runnable script for the page's settings and a download button.
 

@@ -315,7 +315,7 @@ def pretrained_vs_scratch(data: FewShotData, trainable: tuple[str, ...], seed: i
             name + ".py",
             device,
             "Show the PyTorch code: " + name.replace("_", " "),
-            project=(project_zip(transfer_project(*args), name + "_project"), name + "_project.zip"),
+            project=(lambda a=args, n=name: project_zip(transfer_project(*a), n + "_project"), name + "_project.zip"),
         )
 
 

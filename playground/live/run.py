@@ -31,8 +31,9 @@ from playground.live.experiment import LiveExperiment
 from playground.live.scheduler import SCHEDULER
 
 SLICE_S = 0.02  # training time per slice, holding the lock; the script thread waits at most this long
-RUN_DUTY = 0.5  # share of wall time one run may train: TF Playground too paces itself (one step per frame)
 FRAME_INTERVAL_S = 1 / 15  # at most 15 frames a second reach the browser (redraws stay well above 8 a second)
+PICTURE_BUDGET = 5.0  # a frame waits for 5x its pictures' cost in training: with many runs on a core, pictures
+# (~5 ms a frame) would otherwise take a third of each run's share; alone, a run still gets 15 frames a second
 STALE_AFTER_S = 30.0  # no script run and no connected viewer for this long: the tab is gone, pause
 MAX_HISTORY = 20_000  # epoch records kept per run; beyond it every other record goes (curves draw ~2k points)
 
@@ -118,6 +119,8 @@ class LiveRun:
         self._speed: float | None = None  # epochs per second to aim for; None trains as fast as allowed
         self._stop_at: int | None = None  # epochs after which playing stops by itself (an experiment's length)
         self._credit = 0.0  # epochs owed at `speed`
+        self._picture_cost = 0.0  # seconds the last frame's pictures took
+        self._trained_since_frame = 0.0  # seconds of training since the last frame
         self._last_slice = time.perf_counter()
         self._applied: Any = None  # the live settings last applied (sent to a worker only when they change)
         self.host: RunHost | None = None  # the worker pool while the run trains in a worker; None: it is here
@@ -396,11 +399,15 @@ class LiveRun:
                     self._credit -= self.advance_slice(SLICE_S, max_epochs=int(self._credit))
         self._last_slice = started
         now = time.perf_counter()
-        if now >= self._next_frame or not self.running:
+        self._trained_since_frame += now - started
+        enough = self._trained_since_frame >= PICTURE_BUDGET * self._picture_cost  # pictures stay a small share
+        if (now >= self._next_frame and enough) or not self.running:
             self.publish()
+            self._picture_cost = time.perf_counter() - now
+            self._trained_since_frame = 0.0
             self._next_frame = now + FRAME_INTERVAL_S
         busy = time.perf_counter() - started
-        self.next_turn = started + busy / RUN_DUTY
+        self.next_turn = started + busy / SCHEDULER.run_duty
         if self.speed is not None:  # no need to come back before the next epoch is owed
             self.next_turn = max(self.next_turn, started + min(1.0 / self.speed, FRAME_INTERVAL_S))
         return self.running

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from typing import Protocol
 
+RUN_DUTY = 0.5  # share of wall time one run may train here: TF Playground too paces itself (one step per frame)
 TOTAL_DUTY = 0.85  # share the trainer thread may be busy with all runs: the rest keeps the server responsive
 
 
@@ -34,8 +35,9 @@ class Schedulable(Protocol):
 class TrainerScheduler:
     """One daemon thread that trains every playing run in turn: each at most RUN_DUTY, all at most TOTAL_DUTY."""
 
-    def __init__(self, total_duty: float = TOTAL_DUTY) -> None:
+    def __init__(self, total_duty: float = TOTAL_DUTY, run_duty: float = RUN_DUTY) -> None:
         self.total_duty = total_duty  # a worker process, with no server to keep responsive, raises it
+        self.run_duty = run_duty  # share of wall time one run may train (a worker lets a lone run use its core)
         self._runs: list[Schedulable] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()

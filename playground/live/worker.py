@@ -27,7 +27,7 @@ from playground.live.run import LiveRun
 from playground.live.scheduler import SCHEDULER
 
 WORKER_NICE = 10  # workers yield the CPU to the web process (clicks) and to browsers on the same machine
-WORKER_DUTY = 0.97  # a worker's trainer may be busy this share of the time: no server shares its interpreter
+WORKER_DUTY = 0.97  # a worker (and one run alone in it) may train this share of the time: no server shares it
 SHARING_STRATEGY = "file_system"  # tensors travel as named shared memory: no file descriptor per tensor
 
 
@@ -120,5 +120,5 @@ def main(conn: Connection) -> None:
         os.nice(WORKER_NICE)
     torch.multiprocessing.set_sharing_strategy(SHARING_STRATEGY)
     configure_threads()
-    SCHEDULER.total_duty = WORKER_DUTY
+    SCHEDULER.total_duty = SCHEDULER.run_duty = WORKER_DUTY
     WorkerSide(conn).serve()

@@ -158,6 +158,9 @@ def test_settings_and_model_survive_a_trip_to_home(classification):
 
 def test_closer_look_draws_the_chosen_neuron(classification):
     at = classification
+    assert K + "neuron" not in [box.key for box in at.selectbox]  # closed: nothing drawn, no cost per click
+    at.session_state[K + "closer"] = True  # the learner opens the expander
+    at.run()
     names = at.selectbox(key=K + "neuron").options
     assert names[0] == "input x1" and names[-1] == "layer 2, neuron 2"
     at.selectbox(key=K + "neuron").set_value(3).run()

@@ -1,0 +1,233 @@
+"""A classroom without browsers: N simulated learners against a real server.
+
+Starts the app under `streamlit run` (with the given numbers of training
+workers), then connects N learners over Streamlit's own websocket protocol,
+as a browser does: each opens the classification page with TF Playground's
+default setup, presses Play, changes the learning rate once a second (a click
+the server must answer with a script run) and reads its frame stream over
+HTTP. Prints, per worker count: each learner's epochs/s (min, median, and
+min/median), their sum, frames/s delivered, the p95 time from a click to its
+answer (the script run finished), and the server's memory per learner (the
+web process and its workers: RSS, and PSS, which counts shared libraries once).
+
+    python -m bench.bench_classroom [--learners 1,2,8,30] [--workers 1,2] [--seconds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import re
+import statistics
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from bench.bench_browser import QUERIES
+from devtools.browser import app_server
+
+STREAM = re.compile(rb"/_playground/live/[A-Za-z0-9_\-]+")
+EPOCH = re.compile(rb'"epoch":(\d+)')
+LEARNING_RATES = ("0.1", "0.03")  # the slider's formatted options a learner switches between (0.03: TF's default)
+LR_KEY, PLAY_KEY, PAUSE_KEY = "classification/lr", "classification/play", "classification/pause"
+
+
+@dataclass
+class Learner:
+    """One simulated learner: a Streamlit session over a websocket, and its frame stream."""
+
+    base: str
+    widgets: dict[str, str] = field(default_factory=dict)  # widget key -> id
+    stream: str = ""
+    answers: list[float] = field(default_factory=list)  # seconds from a click to its script run's end
+    epochs: list[tuple[float, int]] = field(default_factory=list)  # (time, epoch) from every frame
+    frames: int = 0
+    lr_index: int = 0
+    measure_from: float = float("inf")  # perf_counter time the measured window starts
+    phase: float = field(default_factory=random.random)  # seconds before the first click (spreads the clicks)
+
+    async def rerun(self, ws: websockets.ClientConnection, states: list[WidgetState]) -> float:
+        """Send one script run (a click) and wait for its end; returns the seconds it took."""
+        message = BackMsg()
+        message.rerun_script.query_string = urllib.parse.urlencode(QUERIES["default"])
+        message.rerun_script.page_name = "classification"
+        message.rerun_script.widget_states.widgets.extend(states)
+        started = time.perf_counter()
+        await ws.send(message.SerializeToString())
+        while True:
+            data = await ws.recv()
+            reply = ForwardMsg()
+            reply.ParseFromString(data)
+            kind = reply.WhichOneof("type")
+            if kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
+                element = reply.delta.new_element
+                widget = getattr(element, element.WhichOneof("type") or "", None)
+                widget_id = getattr(widget, "id", "")
+                if widget_id.startswith("$$ID-"):
+                    self.widgets[widget_id.split("-", 2)[2]] = widget_id
+                found = STREAM.search(data)
+                if found:
+                    self.stream = found.group().decode()
+            elif kind == "script_finished":
+                return time.perf_counter() - started
+
+    def lr_state(self) -> WidgetState:
+        """The learning-rate slider at its next setting (it alternates between two of its steps)."""
+        self.lr_index = 1 - self.lr_index
+        state = WidgetState(id=self.widgets[LR_KEY])
+        state.string_array_value.data.extend([LEARNING_RATES[self.lr_index]])
+        return state
+
+    async def read_frames(self, stop: asyncio.Event) -> None:
+        """Read the frame stream over HTTP until told to stop; note each frame's epoch."""
+        host, port = self.base.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port), limit=2**24)
+        writer.write(f"GET {self.stream} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n".encode())
+        await writer.drain()
+        while not stop.is_set():
+            try:
+                line = await asyncio.wait_for(reader.readline(), 1.0)
+            except TimeoutError:
+                continue
+            if not line:
+                break
+            found = EPOCH.search(line[:80]) if line.startswith(b"data:") or b'"epoch"' in line[:80] else None
+            if found:
+                self.frames += 1
+                self.epochs.append((time.perf_counter(), int(found.group(1))))
+        writer.close()
+
+    async def attend(self, seconds: float, warmup: float, play: bool = True) -> None:
+        """Open the page, Play (unless told not to), then click once a second while reading frames."""
+        url = self.base.replace("http", "ws") + "/_stcore/stream"
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=60) as ws:
+            await self.rerun(ws, [])
+            if play:
+                await self.rerun(ws, [WidgetState(id=self.widgets[PLAY_KEY], trigger_value=True)])
+            stop = asyncio.Event()
+            reading = asyncio.create_task(self.read_frames(stop))
+            self.measure_from = time.perf_counter() + warmup
+            ends = self.measure_from + seconds
+            await asyncio.sleep(self.phase)  # learners click at their own moments, not all at once
+            while time.perf_counter() < ends:
+                await asyncio.sleep(1.0)
+                took = await self.rerun(ws, [self.lr_state()])
+                if time.perf_counter() > self.measure_from:
+                    self.answers.append(took)
+            stop.set()
+            await reading
+            if play:
+                await self.rerun(ws, [WidgetState(id=self.widgets[PAUSE_KEY], trigger_value=True)])
+
+    def epochs_per_s(self) -> float:
+        """Epochs per second over the frames in the measured window."""
+        points = [(t, e) for t, e in self.epochs if t >= self.measure_from]
+        if len(points) < 2:
+            return 0.0
+        (t0, e0), (t1, e1) = points[0], points[-1]
+        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+def server_pids(port: int) -> list[int]:
+    """The streamlit process serving `port` and its descendants (the training workers)."""
+    processes: dict[int, int] = {}
+    server = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        processes[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        if b"streamlit" in cmdline and f"{port}".encode() in cmdline:
+            server = int(entry.name)
+    family, grew = {server}, True
+    while grew:
+        grew = False
+        for pid, parent in processes.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grew = True
+    return sorted(family)
+
+
+def memory_mb(pids: list[int]) -> tuple[float, float]:
+    """(RSS, PSS) summed over the processes, in MB."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss / 1024, pss / 1024
+
+
+async def classroom(
+    base: str, learners: int, seconds: float, warmup: float, play: bool = True
+) -> tuple[list[Learner], tuple[float, float]]:
+    """Run `learners` simulated learners at once; returns them and the server's memory while they train."""
+    group = [Learner(base) for _ in range(learners)]
+    port = int(base.rsplit(":", 1)[1])
+
+    async def measure_memory() -> tuple[float, float]:
+        await asyncio.sleep(warmup + seconds * 0.8)
+        return memory_mb(server_pids(port))
+
+    *_, memory = await asyncio.gather(*(learner.attend(seconds, warmup, play) for learner in group), measure_memory())
+    return group, memory
+
+
+def report(workers: int, learners: int, group: list[Learner], memory: tuple[float, float]) -> float:
+    """Print one line of figures; returns the summed epochs/s."""
+    started = min(learner.measure_from for learner in group)
+    rates = sorted(learner.epochs_per_s() for learner in group)
+    answers = sorted(a for learner in group for a in learner.answers)
+    p95 = answers[min(len(answers) - 1, int(0.95 * len(answers)))] if answers else float("nan")
+    median = statistics.median(rates)
+    frames = sum(learner.frames for learner in group)
+    window = max(max((t for learner in group for t, _ in learner.epochs), default=started) - started, 1e-9)
+    print(
+        f"{workers} workers, {learners:2d} learners: epochs/s each min {rates[0]:6.1f} median {median:6.1f} "
+        f"(min/median {rates[0] / median if median else 0:.2f}) sum {sum(rates):7.1f} | "
+        f"frames/s {frames / window:6.1f} ({frames / window / learners:4.1f} each) | click answered p95 "
+        f"{p95 * 1000:4.0f} ms | server RSS {memory[0] / learners:6.1f} MB, PSS {memory[1] / learners:6.1f} MB "
+        "per learner",
+        flush=True,
+    )
+    return sum(rates)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", default="1,2,8,30", help="comma-separated class sizes")
+    parser.add_argument("--workers", default="1,2", help="comma-separated training worker counts")
+    parser.add_argument("--seconds", type=float, default=15.0, help="measured seconds per class")
+    parser.add_argument("--warmup", type=float, default=4.0, help="seconds after Play before measuring")
+    parser.add_argument("--no-play", action="store_true", help="learners only click (the cost of script runs alone)")
+    args = parser.parse_args()
+    sums: dict[tuple[int, int], float] = {}
+    for workers in (int(w) for w in args.workers.split(",")):
+        with app_server(workers=workers) as base:
+            for learners in (int(n) for n in args.learners.split(",")):
+                group, memory = asyncio.run(classroom(base, learners, args.seconds, args.warmup, not args.no_play))
+                sums[workers, learners] = report(workers, learners, group, memory)
+    for (workers, learners), total in sorted(sums.items()):
+        if workers != 1 and (1, learners) in sums and sums[1, learners]:
+            print(f"{learners} learners: {workers} workers train {total / sums[1, learners]:.2f}x one worker")
+
+
+if __name__ == "__main__":
+    main()
