@@ -10,18 +10,23 @@ min/median), their sum, frames/s delivered, the p95 time from a click to its
 answer (the script run finished), and the server's memory per learner (the
 web process and its workers: RSS, and PSS, which counts shared libraries once).
 
-    python -m bench.bench_classroom [--learners 1,2,8,30] [--workers 1,2] [--seconds 15]
+    python -m bench.bench_classroom [--learners 1,2,8,30] [--setups 1x1,1x2,2x1] [--seconds 15]
+
+A setup RxW is R app replicas (behind HAProxy when R > 1, see deploy/classroom.py)
+with W training worker processes each.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import re
 import statistics
 import time
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +36,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.bench_browser import QUERIES
-from devtools.browser import app_server
+from deploy.classroom import classroom
+from devtools.browser import app_server, free_port
 
 STREAM = re.compile(rb"/_playground/live/[A-Za-z0-9_\-]+")
 EPOCH = re.compile(rb'"epoch":(\d+)')
@@ -52,6 +58,20 @@ class Learner:
     lr_index: int = 0
     measure_from: float = float("inf")  # perf_counter time the measured window starts
     phase: float = field(default_factory=random.random)  # seconds before the first click (spreads the clicks)
+    cookie: str = ""  # a load balancer's sticky-session cookie, sent back as a browser does
+
+    async def open_page(self) -> None:
+        """GET the page as a browser does first, keeping any cookie (a balancer pins the session with one)."""
+        host, port = self.base.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(f"GET /classification HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        head = (await reader.read()).split(b"\r\n\r\n", 1)[0].decode("latin-1")
+        writer.close()
+        lines = head.split("\r\n")[1:]
+        self.cookie = "; ".join(
+            line.split(":", 1)[1].split(";", 1)[0].strip() for line in lines if line.lower().startswith("set-cookie:")
+        )
 
     async def rerun(self, ws: websockets.ClientConnection, states: list[WidgetState]) -> float:
         """Send one script run (a click) and wait for its end; returns the seconds it took."""
@@ -89,7 +109,10 @@ class Learner:
         """Read the frame stream over HTTP until told to stop; note each frame's epoch."""
         host, port = self.base.removeprefix("http://").split(":")
         reader, writer = await asyncio.open_connection(host, int(port), limit=2**24)
-        writer.write(f"GET {self.stream} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n".encode())
+        cookie = f"Cookie: {self.cookie}\r\n" if self.cookie else ""
+        writer.write(
+            f"GET {self.stream} HTTP/1.1\r\nHost: {host}\r\n{cookie}Accept: text/event-stream\r\n\r\n".encode()
+        )
         await writer.drain()
         while not stop.is_set():
             try:
@@ -107,7 +130,11 @@ class Learner:
     async def attend(self, seconds: float, warmup: float, play: bool = True) -> None:
         """Open the page, Play (unless told not to), then click once a second while reading frames."""
         url = self.base.replace("http", "ws") + "/_stcore/stream"
-        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=60) as ws:
+        await self.open_page()
+        headers = {"Cookie": self.cookie} if self.cookie else None
+        async with websockets.connect(
+            url, subprotocols=["streamlit"], max_size=None, open_timeout=60, additional_headers=headers
+        ) as ws:
             await self.rerun(ws, [])
             if play:
                 await self.rerun(ws, [WidgetState(id=self.widgets[PLAY_KEY], trigger_value=True)])
@@ -135,10 +162,10 @@ class Learner:
         return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
 
 
-def server_pids(port: int) -> list[int]:
-    """The streamlit process serving `port` and its descendants (the training workers)."""
+def server_pids(ports: list[int]) -> list[int]:
+    """The streamlit processes serving `ports` and their descendants (the training workers)."""
     processes: dict[int, int] = {}
-    server = 0
+    servers: set[int] = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -148,9 +175,11 @@ def server_pids(port: int) -> list[int]:
         except OSError:
             continue
         processes[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-        if b"streamlit" in cmdline and f"{port}".encode() in cmdline:
-            server = int(entry.name)
-    family, grew = {server}, True
+        if b"streamlit" in cmdline and any(
+            f"port={p}".encode() in cmdline or f"{p}".encode() in cmdline.split(b"\0") for p in ports
+        ):
+            servers.add(int(entry.name))
+    family, grew = set(servers), True
     while grew:
         grew = False
         for pid, parent in processes.items():
@@ -175,22 +204,21 @@ def memory_mb(pids: list[int]) -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
-async def classroom(
-    base: str, learners: int, seconds: float, warmup: float, play: bool = True
+async def class_of(
+    base: str, ports: list[int], learners: int, seconds: float, warmup: float, play: bool = True
 ) -> tuple[list[Learner], tuple[float, float]]:
-    """Run `learners` simulated learners at once; returns them and the server's memory while they train."""
+    """Run `learners` simulated learners at once; returns them and the servers' memory while they train."""
     group = [Learner(base) for _ in range(learners)]
-    port = int(base.rsplit(":", 1)[1])
 
     async def measure_memory() -> tuple[float, float]:
         await asyncio.sleep(warmup + seconds * 0.8)
-        return memory_mb(server_pids(port))
+        return memory_mb(server_pids(ports))
 
     *_, memory = await asyncio.gather(*(learner.attend(seconds, warmup, play) for learner in group), measure_memory())
     return group, memory
 
 
-def report(workers: int, learners: int, group: list[Learner], memory: tuple[float, float]) -> float:
+def report(setup: str, learners: int, group: list[Learner], memory: tuple[float, float]) -> float:
     """Print one line of figures; returns the summed epochs/s."""
     started = min(learner.measure_from for learner in group)
     rates = sorted(learner.epochs_per_s() for learner in group)
@@ -200,7 +228,7 @@ def report(workers: int, learners: int, group: list[Learner], memory: tuple[floa
     frames = sum(learner.frames for learner in group)
     window = max(max((t for learner in group for t, _ in learner.epochs), default=started) - started, 1e-9)
     print(
-        f"{workers} workers, {learners:2d} learners: epochs/s each min {rates[0]:6.1f} median {median:6.1f} "
+        f"{setup}, {learners:2d} learners: epochs/s each min {rates[0]:6.1f} median {median:6.1f} "
         f"(min/median {rates[0] / median if median else 0:.2f}) sum {sum(rates):7.1f} | "
         f"frames/s {frames / window:6.1f} ({frames / window / learners:4.1f} each) | click answered p95 "
         f"{p95 * 1000:4.0f} ms | server RSS {memory[0] / learners:6.1f} MB, PSS {memory[1] / learners:6.1f} MB "
@@ -210,23 +238,45 @@ def report(workers: int, learners: int, group: list[Learner], memory: tuple[floa
     return sum(rates)
 
 
+@contextlib.contextmanager
+def serving(replicas: int, workers: int) -> Iterator[tuple[str, list[int]]]:
+    """One app server (replicas 1), or replicas behind HAProxy; yields (where learners connect, the app ports)."""
+    if replicas == 1:
+        with app_server(workers=workers) as base:
+            yield base, [int(base.rsplit(":", 1)[1])]
+    else:
+        with classroom(replicas, workers, port=free_port(), bind="127.0.0.1") as (base, urls):
+            yield base, [int(url.rsplit(":", 1)[1]) for url in urls]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", default="1,2,8,30", help="comma-separated class sizes")
-    parser.add_argument("--workers", default="1,2", help="comma-separated training worker counts")
+    parser.add_argument(
+        "--setups",
+        default="1x1,1x2,2x1",
+        help="comma-separated REPLICASxWORKERS: 1x2 is one app server with 2 training workers, "
+        "2x1 two replicas behind HAProxy with one worker each",
+    )
     parser.add_argument("--seconds", type=float, default=15.0, help="measured seconds per class")
     parser.add_argument("--warmup", type=float, default=4.0, help="seconds after Play before measuring")
     parser.add_argument("--no-play", action="store_true", help="learners only click (the cost of script runs alone)")
     args = parser.parse_args()
-    sums: dict[tuple[int, int], float] = {}
-    for workers in (int(w) for w in args.workers.split(",")):
-        with app_server(workers=workers) as base:
+    sums: dict[tuple[str, int], float] = {}
+    setups = args.setups.split(",")
+    for setup in setups:
+        replicas, workers = (int(n) for n in setup.split("x"))
+        label = f"{replicas} replica{'s' if replicas > 1 else ''} x {workers} worker{'s' if workers > 1 else ''}"
+        with serving(replicas, workers) as (base, ports):
             for learners in (int(n) for n in args.learners.split(",")):
-                group, memory = asyncio.run(classroom(base, learners, args.seconds, args.warmup, not args.no_play))
-                sums[workers, learners] = report(workers, learners, group, memory)
-    for (workers, learners), total in sorted(sums.items()):
-        if workers != 1 and (1, learners) in sums and sums[1, learners]:
-            print(f"{learners} learners: {workers} workers train {total / sums[1, learners]:.2f}x one worker")
+                group, memory = asyncio.run(
+                    class_of(base, ports, learners, args.seconds, args.warmup, not args.no_play)
+                )
+                sums[setup, learners] = report(label, learners, group, memory)
+    for (setup, learners), total in sorted(sums.items()):
+        reference = sums.get((setups[0], learners))
+        if setup != setups[0] and reference:
+            print(f"{learners} learners: {setup} trains {total / reference:.2f}x {setups[0]} (epochs/s summed)")
 
 
 if __name__ == "__main__":
