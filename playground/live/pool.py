@@ -149,7 +149,7 @@ class WorkerPool:
         """Raise ServerFull when `count` more models would make the server train more than it may."""
         if self.playing() + count > self.max_runs:
             raise ServerFull(
-                f"This server is training {self.max_runs} models already, its limit. "
+                f"This server is training as many models as it may ({self.max_runs}). "
                 "Press Play again in a minute, or ask your teacher to add workers."
             )
 

@@ -61,7 +61,8 @@ def start(state: MutableMapping[str, Any], *runs: LiveRun) -> str | None:
     idle = [run for run in runs if not run.running]
     busy = playing_in(state)
     if busy + len(idle) > RUNS_PER_SESSION:
-        return f"You are training {busy} models already; pause one to start another (at most {RUNS_PER_SESSION})."
+        models = f"{busy} model{'s' if busy != 1 else ''}"
+        return f"You are training {models} already; pause one to start another (at most {RUNS_PER_SESSION} at once)."
     try:
         POOL.admit(len(idle))
     except ServerFull as full:

@@ -193,3 +193,18 @@ def test_a_finite_but_unstable_loss_at_learning_rate_ten_stops_with_one_message(
     assert len(warnings) == 1 and "Training is unstable" in warnings[0] and "try 1" in warnings[0]
     assert live_view_data(at)["shown_message"] == warnings[0]  # the live view does not repeat it
     assert all(math.isfinite(r.train_loss) for r in run.history)
+
+
+def test_a_full_server_refuses_play_with_one_line_and_the_page_keeps_working(classification, monkeypatch):
+    from playground.live.pool import POOL
+
+    at = classification
+    monkeypatch.setattr(POOL, "max_runs", 0)  # as if the class had filled the server
+    at.button(key=K + "play").click().run()
+    assert not at.exception and not _run(at).running
+    refusals = [w.value for w in at.warning if "as many models as it may" in w.value]
+    assert len(refusals) == 1 and "\n" not in refusals[0]
+    monkeypatch.setattr(POOL, "max_runs", 10)  # a place is free again
+    at.button(key=K + "play").click().run()
+    assert _run(at).running and not [w for w in at.warning if "as many models" in w.value]
+    at.button(key=K + "pause").click().run()
