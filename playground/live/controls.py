@@ -130,6 +130,7 @@ def live_view(page: str, run: LiveRun, data: dict[str, Any], compare: tuple[str,
             **data,
             "stream": ROUTE_PREFIX + run.token,
             "running": run.running,
+            "seq": run.frame.seq,  # the frame this render saw: a later one that says stopped means it stopped since
             "shown_message": shown,
             "compare": {"label": compare[0], "stream": ROUTE_PREFIX + compare[1].token} if compare else None,
         },

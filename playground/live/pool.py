@@ -171,7 +171,7 @@ class WorkerPool:
             return
         try:
             worker.send(("play", run))
-        except (OSError, ValueError):  # the worker died between the choice and the send
+        except Exception:  # the worker died, or the run cannot travel (shared memory full): train it here
             self._forget(run.token)
             run.host = None
             run.train_here()
@@ -233,8 +233,10 @@ class WorkerPool:
             elif kind == "home":
                 if current and message[3] is not None:
                     run.arrive(message[3])
-                elif current:  # the worker no longer had it: keep what is here
-                    run.host = None
+                elif current:  # the worker no longer had it, or it could not travel: keep what is here
+                    run.host, run.running = None, False
+                    if len(message) > 4:
+                        run.message = f"Training stopped: the model could not come back from its worker ({message[4]})."
                 with self._lock:
                     place = self._where.get(token)
                     stale = place is not None and place[0] is worker and place[1] == generation

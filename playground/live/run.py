@@ -267,9 +267,9 @@ class LiveRun:
         self.experiment = returned.experiment
         self.watch, self.message = returned.watch, returned.message
         self._extend(returned.history)
-        self.frame = returned.frame
         self.running = False
         self.host = None
+        self.frame = returned.frame  # last: a stream that sees it stopped finds the run stopped here
 
     def receive(self, frame: Frame, records: list[EpochRecord]) -> None:
         """A frame from the worker that trains this run, with the epoch records it made since the last one."""

@@ -9,7 +9,8 @@ by itself (an epoch budget, a divergence) or the web process asks for it,
 the whole run goes home: experiment, optimizer state, loss watch.
 
 Messages in: ("play", run) | ("take", token) | ("drop", token) | ("set", token, name, value) | None (exit).
-Messages out: ("frame", token, generation, frame, records) | ("home", token, generation, run or None).
+Messages out: ("frame", token, generation, frame, records) | ("home", token, generation, run)
+| ("home", token, generation, None[, why it could not travel]).
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ class WorkerSide:
         with self.send_lock:
             self.conn.send(message)
 
+    def send_home(self, run: LiveRun) -> None:
+        """Send the whole run home; if it cannot travel (shared memory full), say why and keep nothing here."""
+        try:
+            self.send(("home", run.token, run.generation, run))
+        except Exception as error:  # e.g. /dev/shm is full: the web process keeps the weights it shares
+            self.send(("home", run.token, run.generation, None, f"{type(error).__name__}: {error}"[:200]))
+
     def _leave(self, token: str) -> LiveRun | None:
         with self.runs_lock:
             return self.runs.pop(token, None)
@@ -56,7 +64,7 @@ class WorkerSide:
                 records, run.history = run.history, []
                 self.send(("frame", run.token, run.generation, run.frame, records))
             elif self._leave(run.token) is run:  # it stopped by itself: the whole run goes home
-                self.send(("home", run.token, run.generation, run))
+                self.send_home(run)
 
     def play(self, run: LiveRun) -> None:
         """Train an arriving run in this process's trainer thread."""
@@ -72,7 +80,7 @@ class WorkerSide:
             self.send(("home", token, generation, None))
             return
         with run.lock:  # waits for the current slice (at most SLICE_S)
-            self.send(("home", token, run.generation, run))  # still marked running: it did not stop by itself
+            self.send_home(run)  # still marked running: it did not stop by itself
             run.running = False
 
     def drop(self, token: str) -> None:

@@ -22,6 +22,7 @@ from playground.live import hub as live_hub
 from playground.live import pool as live_pool
 from playground.live.pool import POOL, RUNS_PER_SESSION, WorkerPool, shared_for_workers
 from playground.live.run import LiveRun
+from playground.live.scheduler import SCHEDULER
 from playground.live.session import start
 from playground.regression_view import regression_pictures
 from playground.vision_view import vision_pictures
@@ -218,6 +219,7 @@ def test_a_session_may_train_only_a_few_models_at_once():
 
 
 def test_a_full_server_says_so_in_one_line(monkeypatch):
+    assert wait_until(lambda: POOL.playing() == 0)  # paused runs leave the trainer's list after their last slice
     monkeypatch.setattr(POOL, "max_runs", 1)
     busy, waiting = _run(), _run()
     assert start({"a/run": busy}, busy) is None
@@ -227,3 +229,16 @@ def test_a_full_server_says_so_in_one_line(monkeypatch):
     busy.pause()
     assert start({"b/run": waiting}, waiting) is None
     waiting.pause()
+
+
+def test_a_run_that_cannot_travel_trains_here_instead(pool, monkeypatch):
+    def full(self, message):
+        raise RuntimeError("unable to write to file </torch_1>: No space left on device (28)")
+
+    monkeypatch.setattr(live_pool._Worker, "send", full)  # as when /dev/shm is full
+    run = _run()
+    run.play(pool)
+    assert run.host is None and run.running and SCHEDULER.is_training(run)
+    assert wait_until(lambda: run.epoch >= 3)
+    run.pause()
+    assert sum(pool.worker_loads()) == 0

@@ -516,11 +516,7 @@ function connect(root, state) {
     } else {
       scheduleDraw(root, state);
     }
-    // Training stopped by itself (a divergence, an idle tab): let Python redraw its buttons.
-    if (state.data.running && !frame.running && state.reported !== frame.seq) {
-      state.reported = frame.seq;
-      state.setTriggerValue("stopped", frame.seq);
-    }
+    reportStopped(state);
   };
   source.addEventListener("gone", () => {
     source.close();
@@ -528,6 +524,16 @@ function connect(root, state) {
     message.hidden = false;
     message.textContent = "This training run has ended. Reload the page to start a new one.";
   });
+}
+
+// Training stopped by itself (a divergence, a budget, an idle tab) after the page last drew its buttons: let
+// Python redraw them. Checked on every frame and on every render, as either may come first.
+function reportStopped(state) {
+  const frame = state.frame;
+  if (!frame || !state.data.running || frame.running || state.reported === frame.seq) return;
+  if (frame.seq <= (state.data.seq || 0)) return; // the page had already seen this frame
+  state.reported = frame.seq;
+  state.setTriggerValue("stopped", frame.seq);
 }
 
 export default function (component) {
@@ -548,6 +554,7 @@ export default function (component) {
   root.querySelector(".pg-output-title").textContent = data.view === "regression" ? "Predictions" : "Output";
   drawLegend(root, data);
   if (state.stream !== data.stream || !state.source) connect(root, state);
+  else reportStopped(state);
   const compareStream = data.compare ? data.compare.stream : null;
   if (state.compareStream !== compareStream || (compareStream && !state.compareSource)) connectCompare(root, state);
   scheduleDraw(root, state);
