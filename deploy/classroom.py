@@ -66,7 +66,8 @@ backend replicas
 """
 
 
-def _free_ports(count: int) -> list[int]:
+def free_ports(count: int) -> list[int]:
+    """`count` distinct loopback ports free right now."""
     sockets = [socket.socket() for _ in range(count)]
     try:
         for sock in sockets:
@@ -77,8 +78,9 @@ def _free_ports(count: int) -> list[int]:
             sock.close()
 
 
-def _replica(port: int, workers: int, cookie_secret: str) -> subprocess.Popen:
-    command = [
+def app_command(port: int) -> list[str]:
+    """`streamlit run streamlit_app.py` on a loopback port, headless, without usage statistics."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -90,11 +92,15 @@ def _replica(port: int, workers: int, cookie_secret: str) -> subprocess.Popen:
         f"--server.port={port}",
         "--server.address=127.0.0.1",
     ]
+
+
+def _replica(port: int, workers: int, cookie_secret: str) -> subprocess.Popen:
     env = {**os.environ, "PLAYGROUND_WORKERS": str(workers), "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret}
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(app_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> None:
+def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> None:
+    """Poll `url`'s /_stcore/health until it answers 200; RuntimeError if the process ends or time runs out."""
     deadline = time.monotonic() + timeout_s
     while True:
         with contextlib.suppress(OSError), urllib.request.urlopen(url + "/_stcore/health", timeout=2) as reply:
@@ -105,7 +111,8 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> None
         time.sleep(0.3)
 
 
-def _stop(processes: list[subprocess.Popen]) -> None:
+def stop(processes: list[subprocess.Popen]) -> None:
+    """Terminate the processes, killing any that do not end within 10 seconds."""
     for process in processes:
         if process.poll() is None:
             process.terminate()
@@ -124,13 +131,13 @@ def classroom(
     haproxy = shutil.which("haproxy") or (HAPROXY_FALLBACK if Path(HAPROXY_FALLBACK).exists() else None)
     if haproxy is None:
         raise RuntimeError("HAProxy is not installed: apt-get install -y haproxy")
-    ports = _free_ports(replicas)
+    ports = free_ports(replicas)
     secret = secrets.token_urlsafe(32)
     processes = [_replica(p, workers, secret) for p in ports]
     urls = [f"http://127.0.0.1:{p}" for p in ports]
     try:
         for url, process in zip(urls, processes, strict=True):
-            _wait_healthy(url, process, timeout_s)
+            wait_healthy(url, process, timeout_s)
         folder = Path(tempfile.mkdtemp(prefix="playground-classroom-"))
         config = folder / "haproxy.cfg"
         config.write_text(haproxy_config(port, ports, bind))
@@ -140,13 +147,13 @@ def classroom(
         processes.append(balancer)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(base, balancer, 20.0)
+            wait_healthy(base, balancer, 20.0)
         except RuntimeError:
             error = balancer.stderr.read() if balancer.poll() is not None and balancer.stderr else ""
             raise RuntimeError(f"HAProxy did not start on port {port}: {error.strip()[-300:]}") from None
         yield base, urls
     finally:
-        _stop(processes[::-1])
+        stop(processes[::-1])
 
 
 def main() -> None:

@@ -7,11 +7,10 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+
+from deploy.classroom import app_command, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = [
@@ -49,44 +48,15 @@ def app_server(port: int | None = None, timeout_s: float = 60.0, workers: int | 
     env = {key: value for key, value in os.environ.items() if key != "PLAYGROUND_WORKERS"}
     if workers is not None:
         env["PLAYGROUND_WORKERS"] = str(workers)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "streamlit_app.py"),
-        "--server.headless",
-        "true",
-        "--global.developmentMode",
-        "false",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        app_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("The Streamlit app did not start.")
-            time.sleep(0.3)
+        wait_healthy(base, process, timeout_s)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop([process])
 
 
 @contextlib.contextmanager

@@ -153,10 +153,7 @@ class LiveRun:
 
     @speed.setter
     def speed(self, value: float | None) -> None:
-        if value != self._speed:
-            self._speed = value
-            if self.host is not None:
-                self.host.forward(self, "speed", value)
+        self._set_forwarded("speed", value)
 
     @property
     def stop_at(self) -> int | None:
@@ -165,10 +162,13 @@ class LiveRun:
 
     @stop_at.setter
     def stop_at(self, value: int | None) -> None:
-        if value != self._stop_at:
-            self._stop_at = value
-            if self.host is not None:
-                self.host.forward(self, "stop_at", value)
+        self._set_forwarded("stop_at", value)
+
+    def _set_forwarded(self, name: str, value: Any) -> None:
+        if value != getattr(self, "_" + name):
+            setattr(self, "_" + name, value)
+            if self.host is not None:  # the worker that trains it changes it too
+                self.host.forward(self, name, value)
 
     def apply_live_settings(self, train: Any) -> None:
         """Apply the settings that change without a fresh model (learning rate, batch size...), wherever it trains."""
