@@ -175,9 +175,7 @@ def server_pids(ports: list[int]) -> list[int]:
         except OSError:
             continue
         processes[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-        if b"streamlit" in cmdline and any(
-            f"port={p}".encode() in cmdline or f"{p}".encode() in cmdline.split(b"\0") for p in ports
-        ):
+        if any(f"--server.port={p}".encode() in cmdline.split(b"\0") for p in ports):  # deploy.app_command's flag
             servers.add(int(entry.name))
     family, grew = set(servers), True
     while grew:

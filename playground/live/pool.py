@@ -70,7 +70,6 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     send_lock: threading.Lock = field(default_factory=threading.Lock)
-    tokens: set[str] = field(default_factory=set)  # runs training there
     alive: bool = True
 
     def send(self, message: tuple[Any, ...]) -> None:
@@ -138,7 +137,11 @@ class WorkerPool:
     def worker_loads(self) -> list[int]:
         """Runs training in each live worker (for the benchmark and the tests)."""
         with self._lock:
-            return [len(worker.tokens) for worker in self._workers if worker.alive]
+            return [len(self._tokens_on(worker)) for worker in self._workers if worker.alive]
+
+    def _tokens_on(self, worker: _Worker) -> list[str]:
+        """The runs training on `worker` (call holding the lock)."""
+        return [token for token, (where, _) in self._where.items() if where is worker]
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (to measure their memory)."""
@@ -160,11 +163,10 @@ class WorkerPool:
         self.start()
         with self._lock:
             alive = [worker for worker in self._workers if worker.alive]
-            worker = min(alive, key=lambda w: len(w.tokens)) if alive else None
+            worker = min(alive, key=lambda w: len(self._tokens_on(w))) if alive else None
             if worker is not None:
                 run.generation += 1
                 run.host = self
-                worker.tokens.add(run.token)
                 self._where[run.token] = (worker, run.generation)
         if worker is None:
             run.train_here()
@@ -206,9 +208,7 @@ class WorkerPool:
 
     def _forget(self, token: str) -> None:
         with self._lock:
-            place = self._where.pop(token, None)
-            if place is not None:
-                place[0].tokens.discard(token)
+            self._where.pop(token, None)
             event = self._waiting.pop(token, None)
         if event is not None:
             event.set()
@@ -239,8 +239,7 @@ class WorkerPool:
                         run.message = f"Training stopped: the model could not come back from its worker ({message[4]})."
                 with self._lock:
                     place = self._where.get(token)
-                    stale = place is not None and place[0] is worker and place[1] == generation
-                if stale or place is None:
+                if place is None or (place[0] is worker and place[1] == generation):  # not shipped out again
                     self._forget(token)
             del run  # hold no reference between messages: a finished session's run can be collected
 
@@ -248,7 +247,7 @@ class WorkerPool:
         """A worker died: its runs stop here with the weights they shared, and say so."""
         with self._lock:
             worker.alive = False
-            tokens = list(worker.tokens)
+            tokens = self._tokens_on(worker)
         for token in tokens:
             run = live_hub.lookup(token)
             if run is not None and run.host is self:
@@ -283,11 +282,12 @@ class WorkerPool:
                 alive = [worker for worker in self._workers if worker.alive]
                 if len(alive) < 2:
                     return
-                busiest = max(alive, key=lambda w: len(w.tokens))
-                idlest = min(alive, key=lambda w: len(w.tokens))
-                if len(busiest.tokens) - len(idlest.tokens) < 2:
+                loads = {id(worker): self._tokens_on(worker) for worker in alive}
+                busiest = max(alive, key=lambda w: len(loads[id(w)]))
+                idlest = min(alive, key=lambda w: len(loads[id(w)]))
+                if len(loads[id(busiest)]) - len(loads[id(idlest)]) < 2:
                     return
-                token = next(iter(busiest.tokens))
+                token = loads[id(busiest)][0]
             run = live_hub.lookup(token)
             if run is None:
                 self._forget(token)
