@@ -127,7 +127,8 @@ class LiveRun:
         self.generation = 0  # bumped on every trip to a worker, so late frames of an earlier trip are dropped
         self.sink: Callable[[LiveRun], None] | None = None  # in a worker: sends each new frame home
         self.taken_while_playing = False  # whether the worker was still training it when it came home
-        self.frame = Frame(0, 0, False, 0.0, 0.0, 0, None, {})
+        self.listeners: set[Callable[[], None]] = set()  # called (from any thread) on each new frame: the streams
+        self._frame = Frame(0, 0, False, 0.0, 0.0, 0, None, {})
         self.publish()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -135,7 +136,7 @@ class LiveRun:
         state = self.__dict__.copy()
         if self.host is not None:  # on its way to a worker: the history stays here; a worker sends only what is new
             state["history"] = []
-        for name in ("lock", "trip_lock", "host", "sink"):
+        for name in ("lock", "trip_lock", "host", "sink", "listeners"):
             state.pop(name)
         return state
 
@@ -145,6 +146,18 @@ class LiveRun:
         self.trip_lock = threading.RLock()
         self.host = None
         self.sink = None
+        self.listeners = set()
+
+    @property
+    def frame(self) -> Frame:
+        """What the browser shows now; replaced whole, and every listener is told."""
+        return self._frame
+
+    @frame.setter
+    def frame(self, frame: Frame) -> None:
+        self._frame = frame
+        for listener in list(self.listeners):
+            listener()
 
     @property
     def speed(self) -> float | None:
