@@ -311,7 +311,7 @@ def pretrained_vs_scratch(data: FewShotData, trainable: tuple[str, ...], seed: i
         args = (config, data.source, data.train.classes, data.per_class, max(run.epoch, 10))
         show_code(
             page,
-            transfer_script(*args),
+            lambda a=args: transfer_script(*a),  # written when the code view is open
             name + ".py",
             device,
             "Show the PyTorch code: " + name.replace("_", " "),

@@ -50,3 +50,10 @@ def assert_script_matches_engine(stdout: str, trainer, epochs: int) -> None:
         assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
         assert float(train_acc) == pytest.approx(record.train_acc, abs=1e-4)
         assert float(test_acc) == pytest.approx(record.test_acc, abs=1e-4)
+
+
+def open_code(at: AppTest, *pages: str) -> AppTest:
+    """Open the pages' 'Show the PyTorch code' views (drawn only while open) and rerun."""
+    for page in pages:
+        at.session_state[page + "/show_code"] = True
+    return at.run()

@@ -6,7 +6,7 @@ import pytest
 import torch
 from PIL import Image
 
-from tests.helpers import plain, wait_until
+from tests.helpers import open_code, plain, wait_until
 from tests.pages.conftest import open_page
 
 K = "augment/"
@@ -33,6 +33,7 @@ def test_the_default_pipeline_shows_seeded_samples_of_a_real_photo(augmentation)
     assert "Random resized crop: top" in captions[0] and "brightness_factor" in captions[0]
     credits = [img.caption for element in at.get("image") for img in element.proto.imgs if img.caption]
     assert any("CC0" in c for c in credits)
+    open_code(at, "augment")
     assert "v2.RandomResizedCrop(size=224, scale=(0.3, 1.0))" in at.code[0].value
 
 
@@ -45,6 +46,7 @@ def test_add_reorder_and_remove_steps(augmentation):
     at.button(key=f"{K}up/{rotation_id}").click().run()
     assert _pipeline(at) == ["RandomResizedCrop", "RandomHorizontalFlip", "RandomRotation", "ColorJitter"]
     at.slider(key=f"{K}step/{rotation_id}/degrees").set_value(90.0).run()
+    open_code(at, "augment")
     assert "v2.RandomRotation(degrees=90.0)" in at.code[0].value
     first_id = at.session_state[K + "pipeline"][0]["id"]
     at.button(key=f"{K}remove/{first_id}").click().run()

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from tests.helpers import plain
+from tests.helpers import open_code, plain
 from tests.pages.conftest import ROOT, open_page
 
 K = "custom/"
@@ -79,4 +79,5 @@ def test_the_vision_page_trains_tinyvgg_on_the_custom_set(custom):
     at.button(key="vision/step").click().run()
     run = at.session_state["vision/run"]
     assert run.epoch == 1 and len(run.experiment.test.labels) == 24 and run.experiment.classes[0] == "digit_0"
+    open_code(at, "vision")
     assert 'DATA_FILE = "custom_dataset.pt"' in at.code[0].value

@@ -11,7 +11,7 @@ from core.data.photos import load_photo
 from core.transfer import parts_summary
 from playground import transfer_view
 from playground.transfer_view import PRETRAINED, SCRATCH
-from tests.helpers import plain
+from tests.helpers import open_code, plain
 from tests.pages.conftest import ROOT, open_page
 
 K = "transfer/"
@@ -93,6 +93,7 @@ def test_too_few_classes_get_a_message_not_a_crash(transfer):
 def test_the_code_is_the_runnable_script_for_these_settings(transfer):
     transfer.select_slider(key=K + "per_class").set_value(5).run()
     transfer.pills(key=K + "trainable").set_value(["stage7"]).run()
+    open_code(transfer, PRETRAINED, SCRATCH)
     codes = [c.value for c in transfer.code]
     ours = next(c for c in codes if "transfer learning from ImageNet" in c)
     theirs = next(c for c in codes if "from scratch" in c.splitlines()[0])
@@ -116,6 +117,7 @@ def test_the_users_own_data_set_can_be_the_classes():
     assert pretrained.experiment.classes == classes and len(classes) >= 2
     count = 2 * len(classes)
     assert len(pretrained.experiment.train.labels) == count and pretrained.trainer.X_train.shape == (count, 1280)
+    open_code(at, PRETRAINED)
     assert any("custom_dataset.pt" in c.value for c in at.code)
 
 

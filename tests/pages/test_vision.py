@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from core.data import download as downloads
-from tests.helpers import plain, wait_until
+from tests.helpers import open_code, plain, wait_until
 from tests.pages.conftest import open_page
 
 K = "vision/"
@@ -81,6 +81,7 @@ def test_training_moves_and_the_code_matches_the_settings(vision):
     at.button(key=K.rstrip("/") + "/step").click().run()
     run = _run(at)
     assert run.epoch == 1 and run.history[0].test_acc > 0.5
+    open_code(at, "vision")
     assert "in_channels=X_train.shape[1], hidden_units=10," in at.code[0].value
     assert "Download as a going-modular project (.zip)" in [button.label for button in at.download_button]
     at.button(key="vision/play").click().run()

@@ -8,7 +8,7 @@ import torch
 
 from core.checkpoints import to_bytes
 from core.regression import RegressionConfig, RegressionModelConfig, build_regression, weight_and_bias
-from tests.helpers import live_view_data, plain, wait_until
+from tests.helpers import live_view_data, open_code, plain, wait_until
 from tests.pages.conftest import open_page
 
 K = "workflow/"
@@ -33,6 +33,7 @@ def test_course_defaults_and_the_live_view(workflow):
     assert len(data["points"]["train"]) == 40 and len(data["points"]["test"]) == 10
     pictures = run.frame.pictures
     assert pictures["counters"][0]["value"].startswith("0.3367") and pictures["landscape"]["uri"]
+    open_code(at, "workflow")
     assert "class LinearRegressionModel(nn.Module):" in at.code[0].value
 
 
