@@ -30,14 +30,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.bench_browser import QUERIES
 from deploy.classroom import classroom
 from devtools.browser import app_server, free_port
+from devtools.session_client import SessionClient, open_session
 
 STREAM = re.compile(rb"/_playground/live/[A-Za-z0-9_\-]+")
 EPOCH = re.compile(rb'"epoch":(\d+)')
@@ -50,7 +48,6 @@ class Learner:
     """One simulated learner: a Streamlit session over a websocket, and its frame stream."""
 
     base: str
-    widgets: dict[str, str] = field(default_factory=dict)  # widget key -> id
     stream: str = ""
     answers: list[float] = field(default_factory=list)  # seconds from a click to its script run's end
     epochs: list[tuple[float, int]] = field(default_factory=list)  # (time, epoch) from every frame
@@ -73,37 +70,19 @@ class Learner:
             line.split(":", 1)[1].split(";", 1)[0].strip() for line in lines if line.lower().startswith("set-cookie:")
         )
 
-    async def rerun(self, ws: websockets.ClientConnection, states: list[WidgetState]) -> float:
-        """Send one script run (a click) and wait for its end; returns the seconds it took."""
-        message = BackMsg()
-        message.rerun_script.query_string = urllib.parse.urlencode(QUERIES["default"])
-        message.rerun_script.page_name = "classification"
-        message.rerun_script.widget_states.widgets.extend(states)
-        started = time.perf_counter()
-        await ws.send(message.SerializeToString())
-        while True:
-            data = await ws.recv()
-            reply = ForwardMsg()
-            reply.ParseFromString(data)
-            kind = reply.WhichOneof("type")
-            if kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
-                element = reply.delta.new_element
-                widget = getattr(element, element.WhichOneof("type") or "", None)
-                widget_id = getattr(widget, "id", "")
-                if widget_id.startswith("$$ID-"):
-                    self.widgets[widget_id.split("-", 2)[2]] = widget_id
-                found = STREAM.search(data)
-                if found:
-                    self.stream = found.group().decode()
-            elif kind == "script_finished":
-                return time.perf_counter() - started
+    async def rerun(self, session: SessionClient, states: list[WidgetState], key: str = "") -> float:
+        """One click (see SessionClient.run); notes the frame stream's address; returns the seconds it took."""
+        reply = await session.run(states, key)
+        for element in reply.elements():
+            found = STREAM.search(element.SerializeToString())
+            if found:
+                self.stream = found.group().decode()
+        return reply.seconds
 
-    def lr_state(self) -> WidgetState:
+    def lr_state(self, session: SessionClient) -> WidgetState:
         """The learning-rate slider at its next setting (it alternates between two of its steps)."""
         self.lr_index = 1 - self.lr_index
-        state = WidgetState(id=self.widgets[LR_KEY])
-        state.string_array_value.data.extend([LEARNING_RATES[self.lr_index]])
-        return state
+        return session.choose(LR_KEY, LEARNING_RATES[self.lr_index])
 
     async def read_frames(self, stop: asyncio.Event) -> None:
         """Read the frame stream over HTTP until told to stop; note each frame's epoch."""
@@ -129,15 +108,13 @@ class Learner:
 
     async def attend(self, seconds: float, warmup: float, play: bool = True) -> None:
         """Open the page, Play (unless told not to), then click once a second while reading frames."""
-        url = self.base.replace("http", "ws") + "/_stcore/stream"
         await self.open_page()
-        headers = {"Cookie": self.cookie} if self.cookie else None
-        async with websockets.connect(
-            url, subprotocols=["streamlit"], max_size=None, open_timeout=60, additional_headers=headers
-        ) as ws:
-            await self.rerun(ws, [])
+        query = urllib.parse.urlencode(QUERIES["default"])
+        session = await open_session(self.base, "classification", query, self.cookie)
+        try:
+            await self.rerun(session, [])
             if play:
-                await self.rerun(ws, [WidgetState(id=self.widgets[PLAY_KEY], trigger_value=True)])
+                await self.rerun(session, [session.click(PLAY_KEY)])
             stop = asyncio.Event()
             reading = asyncio.create_task(self.read_frames(stop))
             self.measure_from = time.perf_counter() + warmup
@@ -145,13 +122,15 @@ class Learner:
             await asyncio.sleep(self.phase)  # learners click at their own moments, not all at once
             while time.perf_counter() < ends:
                 await asyncio.sleep(1.0)
-                took = await self.rerun(ws, [self.lr_state()])
+                took = await self.rerun(session, [self.lr_state(session)], LR_KEY)
                 if time.perf_counter() > self.measure_from:
                     self.answers.append(took)
             stop.set()
             await reading
             if play:
-                await self.rerun(ws, [WidgetState(id=self.widgets[PAUSE_KEY], trigger_value=True)])
+                await self.rerun(session, [session.click(PAUSE_KEY)])
+        finally:
+            await session.ws.close()
 
     def epochs_per_s(self) -> float:
         """Epochs per second over the frames in the measured window."""
@@ -221,16 +200,16 @@ def report(setup: str, learners: int, group: list[Learner], memory: tuple[float,
     started = min(learner.measure_from for learner in group)
     rates = sorted(learner.epochs_per_s() for learner in group)
     answers = sorted(a for learner in group for a in learner.answers)
-    p95 = answers[min(len(answers) - 1, int(0.95 * len(answers)))] if answers else float("nan")
+    p50, p95 = (answers[min(len(answers) - 1, int(q * len(answers)))] if answers else float("nan") for q in (0.5, 0.95))
     median = statistics.median(rates)
     frames = sum(learner.frames for learner in group)
     window = max(max((t for learner in group for t, _ in learner.epochs), default=started) - started, 1e-9)
     print(
         f"{setup}, {learners:2d} learners: epochs/s each min {rates[0]:6.1f} median {median:6.1f} "
         f"(min/median {rates[0] / median if median else 0:.2f}) sum {sum(rates):7.1f} | "
-        f"frames/s {frames / window:6.1f} ({frames / window / learners:4.1f} each) | click answered p95 "
-        f"{p95 * 1000:4.0f} ms | server RSS {memory[0] / learners:6.1f} MB, PSS {memory[1] / learners:6.1f} MB "
-        "per learner",
+        f"frames/s {frames / window:6.1f} ({frames / window / learners:4.1f} each) | click answered median "
+        f"{p50 * 1000:3.0f} ms, p95 {p95 * 1000:4.0f} ms | server RSS {memory[0] / learners:6.1f} MB, "
+        f"PSS {memory[1] / learners:6.1f} MB per learner",
         flush=True,
     )
     return sum(rates)

@@ -6,6 +6,7 @@ from core.classification import build_experiment, structure_key
 from core.codegen_classification import classification_script
 from core.codegen_project import classification_project, project_zip
 from playground import classification_widgets as widgets
+from playground.classification_quick import live_control
 from playground.classification_urlsync import restore_settings, save_settings
 from playground.classification_view import classification_pictures, closer_look, live_view_data
 from playground.code_ui import show_code
@@ -24,7 +25,7 @@ restore_settings(PAGE, current_seed())
 buttons = st.container()
 bar = st.columns([1.4, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
 controls, live = st.columns([1, 4], gap="medium")
-config = widgets.classification_ui(list(bar), controls, current_seed())
+config = widgets.classification_ui(list(bar), controls, current_seed(), live=live_control)
 device = current_device()
 run, rebuilt = get_run(
     st.session_state,
@@ -54,4 +55,10 @@ project = (
     lambda: project_zip(classification_project(config, epochs), "classification_project"),  # built when clicked
     "classification_project.zip",
 )
-show_code(PAGE, classification_script(config, epochs=epochs), "playground_classification.py", device, project=project)
+show_code(
+    PAGE,
+    lambda: classification_script(config, epochs=epochs),  # written only while the code view is open
+    "playground_classification.py",
+    device,
+    project=project,
+)

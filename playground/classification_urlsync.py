@@ -29,6 +29,12 @@ def restore_settings(page: str, seed: int) -> None:
         fill_missing(st.session_state, widget_values(st.session_state[saved_key]))
 
 
+def saved_settings(page: str) -> ClassificationConfig | None:
+    """The settings the page's last run saved (None before its first)."""
+    config = st.session_state.get(f"{page}/settings")
+    return config if isinstance(config, ClassificationConfig) else None
+
+
 def save_settings(page: str, config: ClassificationConfig) -> None:
     """After the widgets: remember the settings and write them to the query string."""
     st.session_state[f"{page}/settings"] = config

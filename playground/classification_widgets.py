@@ -5,7 +5,8 @@ Ranges and options come from playground.classification_settings (one table for w
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -40,8 +41,20 @@ def _dataset_changed() -> None:
         st.session_state[K + "noise"] = DATASET_NOISE[dataset]
 
 
-def data_ui(box: DeltaGenerator) -> tuple[DataConfig, int]:
-    """Data set, classes, noise, split, points and Regenerate; returns the data config and batch size."""
+def draw_in(box: DeltaGenerator, widget: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`widget(*args, **kwargs)` (e.g. st.select_slider) drawn in `box`; returns its value."""
+    with box:
+        return widget(*args, **kwargs)
+
+
+LiveControl = Callable[..., Any]  # how a live setting is drawn: draw_in, or a page's quicker way with its signature
+
+
+def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
+    """Data set, classes, noise, split, batch size, points and Regenerate; returns the data config.
+
+    The batch size changes a running model: `live` draws it (see live_train).
+    """
     box.markdown("#### Data")
     dataset = box.selectbox(
         "Which data set?",
@@ -63,7 +76,9 @@ def data_ui(box: DeltaGenerator) -> tuple[DataConfig, int]:
         key=K + "noise",
         help="In % of TF Playground's scale; the course's circles use 3.",
     )
-    batch = box.select_slider(
+    live(
+        box,
+        st.select_slider,
         "Batch size",
         domain("batch").options,
         key=K + "batch",
@@ -86,7 +101,7 @@ def data_ui(box: DeltaGenerator) -> tuple[DataConfig, int]:
         n_samples=points,
         version=version,
     )
-    return data, batch
+    return data
 
 
 def features_ui(box: DeltaGenerator) -> tuple[str, ...]:
@@ -125,27 +140,53 @@ def hidden_layers_ui(box: DeltaGenerator) -> tuple[int, ...]:
     return tuple(hidden)
 
 
+LIVE_KEYS = tuple(K + name for name in ("lr", "momentum", "reg_rate", "batch"))  # settings a running model takes
+
+
+def live_train(train: TrainConfig, values: Mapping[str, Any]) -> TrainConfig:
+    """`train` with its live settings (learning rate, momentum, regularization rate, batch size) from widget values.
+
+    Momentum counts for SGD only and the regularization rate only with a regularization, as the widgets show;
+    a value missing from `values` keeps `train`'s.
+    """
+    momentum = values.get(K + "momentum", train.momentum)
+    reg_rate = values.get(K + "reg_rate", train.regularization_rate)
+    return replace(
+        train,
+        learning_rate=values.get(K + "lr", train.learning_rate),
+        momentum=momentum if train.optimizer == "SGD" else 0.0,
+        regularization_rate=reg_rate if train.regularization != "none" else 0.0,
+        batch_size=values.get(K + "batch", train.batch_size),
+    )
+
+
 def training_ui(
-    columns: list[DeltaGenerator], loss_box: DeltaGenerator, batch_size: int, n_classes: int
+    columns: list[DeltaGenerator], loss_box: DeltaGenerator, n_classes: int, live: LiveControl = draw_in
 ) -> tuple[TrainConfig, str]:
     """Learning rate, activation, regularization and optimizer in the top bar; the loss in `loss_box`.
+
+    `live` draws the settings a running model takes (LIVE_KEYS).
 
     Returns:
         The training config and the chosen activation (drawn here, used by the model).
     """
-    lr = columns[0].select_slider("Learning rate", domain("lr").options, key=K + "lr", format_func=lambda v: f"{v:g}")
+    live(columns[0], st.select_slider, "Learning rate", domain("lr").options, key=K + "lr", format_func="{:g}".format)
     activation = columns[1].selectbox("Activation", domain("activation").options, key=K + "activation")
     reg = columns[2].selectbox("Regularization", domain("reg").options, key=K + "reg")
-    reg_rate = columns[3].select_slider(
+    live(
+        columns[3],
+        st.select_slider,
         "Regularization rate",
         domain("reg_rate").options,
         key=K + "reg_rate",
-        format_func=lambda v: f"{v:g}",
+        format_func="{:g}".format,
         disabled=reg == "none",
     )
     optimizer = columns[4].selectbox("Optimizer", domain("optimizer").options, key=K + "optimizer")
     momentum_range = domain("momentum")
-    momentum = columns[5].slider(
+    live(
+        columns[5],
+        st.slider,
         "Momentum",
         momentum_range.low,
         momentum_range.high,
@@ -154,8 +195,6 @@ def training_ui(
         disabled=optimizer != "SGD",
         help="SGD only: a running average of past gradients. Adam has its own.",
     )
-    if optimizer != "SGD":
-        momentum = 0.0
     loss = loss_box.selectbox(
         "Loss",
         list(LOSSES),
@@ -163,31 +202,26 @@ def training_ui(
         format_func=lambda name: loss_label(name, n_classes),
         help="; ".join(f"{loss_label(name, n_classes)}: {text}" for name, text in LOSSES.items()),
     )
-    train = TrainConfig(
-        loss=loss,
-        optimizer=optimizer,
-        learning_rate=lr,
-        momentum=momentum,
-        regularization=reg,
-        regularization_rate=reg_rate if reg != "none" else 0.0,
-        batch_size=batch_size,
-    )
+    train = live_train(TrainConfig(loss=loss, optimizer=optimizer, regularization=reg), st.session_state)
     return train, activation
 
 
-def classification_ui(top: list[DeltaGenerator], side: DeltaGenerator, seed: int) -> ClassificationConfig:
+def classification_ui(
+    top: list[DeltaGenerator], side: DeltaGenerator, seed: int, live: LiveControl = draw_in
+) -> ClassificationConfig:
     """All the classification page's controls: the top bar and the side column.
 
     Args:
         top: six columns of the top bar (learning rate ... momentum).
         side: the column for data, features and hidden layers.
         seed: the global seed from the sidebar.
+        live: how the settings a running model takes are drawn (LIVE_KEYS; see draw_in).
     """
     hidden = hidden_layers_ui(side)  # first: TF Playground's +/- layers sit right above the network
-    data, batch = data_ui(side)
+    data = data_ui(side, live)
     features = features_ui(side)
     side.markdown("#### Loss")
-    train, activation = training_ui(top, side, batch, data.classes)
+    train, activation = training_ui(top, side, data.classes, live)
     return ClassificationConfig(
         data=data, features=features, model=MLPConfig(hidden=hidden, activation=activation), train=train, seed=seed
     )

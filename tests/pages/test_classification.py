@@ -5,7 +5,7 @@ import math
 import pytest
 
 from playground.live.scheduler import SCHEDULER
-from tests.helpers import live_view_data, plain, wait_until
+from tests.helpers import live_view_data, open_code, plain, wait_until
 from tests.pages.conftest import ROOT, open_page
 
 K = "classification/"
@@ -24,6 +24,8 @@ def test_page_loads_with_tf_playground_defaults(classification):
     assert at.slider(key=K + "layers").value == 2
     assert [at.number_input(key=f"{K}neurons/{i}").value for i in range(2)] == [4, 2]
     assert any("Show the PyTorch code" in e.label for e in at.expander)
+    assert not at.code  # the code view is closed: drawn when opened
+    open_code(at, "classification")
     assert "nn.Tanh()" in at.code[0].value
     assert "Download as a going-modular project (.zip)" in [button.label for button in at.download_button]
     data = live_view_data(at)
@@ -66,11 +68,21 @@ def test_learning_rate_change_applies_to_the_running_model(classification):
     at.select_slider(key=K + "lr").set_value(0.3).run()
     assert _run(at) is run and run.trainer.model is model and run.running
     assert run.trainer.optimizer.param_groups[0]["lr"] == 0.3
+    assert at.query_params["lr"] == "0.3"  # the link follows
     at.selectbox(key=K + "reg").set_value("L2").run()
     at.select_slider(key=K + "reg_rate").set_value(0.01).run()
     assert run.experiment.penalty.kind == "L2" and run.experiment.penalty.rate == 0.01
     assert _run(at).trainer.model is model
     at.button(key=K + "pause").click().run()
+
+
+def test_the_open_code_view_shows_the_live_settings(classification):
+    at = open_code(classification, "classification")
+    assert "lr=0.03" in at.code[0].value
+    at.select_slider(key=K + "lr").set_value(0.3).run()
+    at.select_slider(key=K + "batch").set_value(30).run()
+    assert "lr=0.3" in at.code[0].value and "BATCH_SIZE = 30" in at.code[0].value
+    assert _run(at).trainer.batch_size == 30 and at.session_state[K + "settings"].train.batch_size == 30
 
 
 def test_controls_change_what_is_computed(classification):
@@ -88,6 +100,7 @@ def test_controls_change_what_is_computed(classification):
     assert model[0].in_features == 3
     assert [m.out_features for m in model if hasattr(m, "out_features")] == [4, 2, 6, 5]
     assert type(model[1]).__name__ == "ReLU"
+    open_code(at, "classification")
     assert "nn.CrossEntropyLoss()" in at.code[0].value
     assert at.query_params["dataset"] in (["blobs"], "blobs")
     titles = [layer["title"] for layer in _run(at).frame.pictures["neurons"]]
