@@ -34,6 +34,8 @@ SLICE_S = 0.02  # training time per slice, holding the lock; the script thread w
 FRAME_INTERVAL_S = 1 / 15  # at most 15 frames a second reach the browser (redraws stay well above 8 a second)
 PICTURE_BUDGET = 5.0  # a frame waits for 5x its pictures' cost in training: with many runs on a core, pictures
 # (~5 ms a frame) would otherwise take a third of each run's share; alone, a run still gets 15 frames a second
+MAX_FRAME_GAP_S = 1.0  # ...but a frame never waits longer than this: one slow picture (a busy worker's first)
+# must not silence a run for minutes
 STALE_AFTER_S = 30.0  # no script run and no connected viewer for this long: the tab is gone, pause
 MAX_HISTORY = 20_000  # epoch records kept per run; beyond it every other record goes (curves draw ~2k points)
 
@@ -414,7 +416,8 @@ class LiveRun:
         now = time.perf_counter()
         self._trained_since_frame += now - started
         enough = self._trained_since_frame >= PICTURE_BUDGET * self._picture_cost  # pictures stay a small share
-        if (now >= self._next_frame and enough) or not self.running:
+        overdue = now >= self._next_frame + MAX_FRAME_GAP_S
+        if (now >= self._next_frame and (enough or overdue)) or not self.running:
             self.publish()
             self._picture_cost = time.perf_counter() - now
             self._trained_since_frame = 0.0

@@ -1,4 +1,5 @@
 import math
+import pickle
 
 import pytest
 
@@ -174,3 +175,32 @@ def test_a_run_with_an_epoch_budget_stops_there_by_itself_and_says_so():
     run.stop_at = 9
     run.play()
     assert wait_until(lambda: not run.running) and run.epoch == 9
+
+
+def test_one_slow_picture_does_not_silence_a_run(monkeypatch):
+    # A busy worker's first picture can take long; pictures then wait for 5x that in training, but never more
+    # than MAX_FRAME_GAP_S of wall time (before, a learner sharing a core with 14 others saw no frame for minutes).
+    monkeypatch.setattr(live_run, "MAX_FRAME_GAP_S", 0.2)
+    run = LiveRun(build_experiment(_config()), key=None, pictures=classification_pictures)
+    run.running = True
+    run.train_slice()
+    run._picture_cost = 1000.0  # as if the last picture had taken that long: 5000 s of training before the next
+    seq = run.frame.seq
+
+    def a_frame_came() -> bool:
+        run.train_slice()
+        return run.frame.seq > seq
+
+    assert wait_until(a_frame_came, timeout_s=30, poll_s=0.0)
+    assert run.frame.running and run.frame.epoch > 0  # a frame of the run training, not of it stopping
+    run.running = False
+
+
+def test_every_new_frame_wakes_the_runs_listeners():
+    run = LiveRun(build_experiment(_config()), key=None)
+    woken = []
+    run.listeners.add(lambda: woken.append(run.frame.seq))
+    run.step()
+    assert woken and woken[-1] == run.frame.seq
+    restored = pickle.loads(pickle.dumps(run))  # what travels to a worker carries no listener of this process
+    assert restored.listeners == set() and restored.frame.seq == run.frame.seq
