@@ -198,6 +198,7 @@ def plane_figure(
     caption: list[str],
     classes: tuple[str, ...],
     boundary: np.ndarray | None = None,
+    highlight_name: str = "shown",
 ) -> go.Figure:
     """The test points on the plane, faded, with the chosen ones large and outlined; the model's boundary behind."""
     xy = points.cpu().numpy()
@@ -234,7 +235,7 @@ def plane_figure(
                 x=xy[chosen, 0],
                 y=xy[chosen, 1],
                 mode="markers",
-                name="shown",
+                name=highlight_name,
                 marker={
                     "color": [CLASS_COLORS[int(y[i]) % len(CLASS_COLORS)] for i in chosen],
                     "size": 12,

@@ -55,6 +55,13 @@ TOPICS: tuple[Topic, ...] = (
         "(TensorFlow Playground, in PyTorch).",
     ),
     Topic(
+        "pages/backprop.py",
+        "Backprop, step by step",
+        ":material/account_tree:",
+        "The training loop's five lines as five buttons on the classification playground's model: activations, "
+        "loss, gradients cleared and filled, the update w − lr·grad, and any weight's chain rule beside autograd.",
+    ),
+    Topic(
         "pages/vision.py",
         "Computer vision",
         ":material/image:",
