@@ -7,12 +7,14 @@ from dataclasses import dataclass, field, replace
 import torch
 from torch import Tensor
 
+from core.data.own_points import OwnPoints
 from core.data.toy2d import DATASETS, split_train_test
 from core.engine import Trainer
 from core.features import DEFAULT_FEATURES, expand_features
 from core.models import MLPConfig, build_mlp, output_units
 from core.objectives import Penalty, make_loss, make_optimizer, set_learning_rate
 
+OWN = "own"  # the data set name of a learner's own points (DataConfig.own)
 POINT_CHOICES: tuple[int, ...] = (0, 100, 200, 500, 1000, 2000)  # 0: the data set's default
 BATCH_CHOICES: tuple[int, ...] = (*range(1, 31), 0)  # 0: full batch
 
@@ -27,15 +29,20 @@ class DataConfig:
     n_classes: int = 3  # classes for the multi-class sets, 2..8
     n_samples: int = 0  # 0: the data set's own default (500; the course's circles 1000)
     version: int = 0  # bumped by "Regenerate" for fresh random points
+    own: OwnPoints | None = None  # the learner's own points (dataset OWN): uploaded or clicked
 
     @property
     def classes(self) -> int:
         """How many classes this data set has."""
+        if self.dataset == OWN:
+            return (self.own or OwnPoints()).classes
         return self.n_classes if DATASETS[self.dataset].multiclass else 2
 
     @property
     def samples(self) -> int:
         """How many points are generated."""
+        if self.dataset == OWN:
+            return len((self.own or OwnPoints()).xy)
         return self.n_samples or DATASETS[self.dataset].default_samples
 
 
@@ -70,6 +77,8 @@ def structure_key(config: ClassificationConfig) -> tuple:
 
 def generate_data(data: DataConfig, seed: int) -> tuple[Tensor, Tensor]:
     """All the points of a data set, before the train/test split."""
+    if data.dataset == OWN:
+        return (data.own or OwnPoints()).tensors()
     info = DATASETS[data.dataset]
     return info.generate(data.samples, data.noise / 100, seed=seed + data.version, n_classes=data.classes)
 

@@ -8,7 +8,7 @@ losses as the page for the same seed.
 
 from __future__ import annotations
 
-from core.classification import ClassificationConfig
+from core.classification import OWN, ClassificationConfig, DataConfig
 from core.data import toy2d
 from core.features import FEATURE_SOURCE
 from core.models import ACTIVATION_SOURCE, output_units
@@ -75,6 +75,27 @@ def penalty_source(config: ClassificationConfig) -> str:
     )
 
 
+def _points_source(data: DataConfig) -> str:
+    """The lines that define X (the points, [N, 2]) and y (their classes)."""
+    if data.dataset != OWN or data.own is None:
+        return f"""# ---- 1. Data: the same generator the playground uses --------------------------------
+{_function_sources(_GENERATOR_SOURCES[data.dataset])}
+
+
+X, y = {data.dataset}({data.samples}, {data.noise / 100!r}, seed=SEED + {data.version}, n_classes={data.classes})"""
+    rows = [f"[{x!r}, {y!r}]" for x, y in data.own.xy]
+    points = ",\n    ".join(", ".join(rows[i : i + 4]) for i in range(0, len(rows), 4))
+    labels = ",\n    ".join(", ".join(map(str, data.own.labels[i : i + 20])) for i in range(0, len(rows), 20))
+    names = ", ".join(f"{k}: {name!r}" for k, name in enumerate(data.own.names))
+    return f"""# ---- 1. Data: your own {len(rows)} points, as the page has them (classes {{{names}}}) ----
+X = torch.tensor([
+    {points},
+], dtype=torch.float32)
+y = torch.tensor([
+    {labels},
+])"""
+
+
 def classification_data_source(config: ClassificationConfig) -> str:
     """Source defining X_train, y_train, X_test, y_test (features) and the raw test points, as the page splits them.
 
@@ -82,11 +103,7 @@ def classification_data_source(config: ClassificationConfig) -> str:
     """
     data = config.data
     features = ", ".join(FEATURE_SOURCE[name] for name in config.features)
-    return f"""# ---- 1. Data: the same generator the playground uses --------------------------------
-{_function_sources(_GENERATOR_SOURCES[data.dataset])}
-
-
-X, y = {data.dataset}({data.samples}, {data.noise / 100!r}, seed=SEED + {data.version}, n_classes={data.classes})
+    return f"""{_points_source(data)}
 
 # Shuffle once, then split into train and test sets.
 order = torch.randperm(len(X), generator=torch.Generator().manual_seed(SEED))

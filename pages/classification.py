@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.classification import build_experiment, structure_key
+from core.classification import OWN, build_experiment, structure_key
 from core.codegen_classification import classification_script
 from core.codegen_project import classification_project, project_zip
 from playground import classification_widgets as widgets
@@ -12,6 +12,7 @@ from playground.classification_view import classification_pictures, closer_look,
 from playground.code_ui import show_code
 from playground.live.controls import live_view, transport_controls
 from playground.live.session import get_run
+from playground.own_points_ui import own_points_editor
 from playground.sidebar import current_device, current_seed
 
 PAGE = "classification"
@@ -26,6 +27,11 @@ buttons = st.container()
 bar = st.columns([1.4, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
 controls, live = st.columns([1, 4], gap="medium")
 config = widgets.classification_ui(list(bar), controls, current_seed(), live=live_control)
+if config.data.dataset == OWN:
+    with live, st.expander("Your points: click the plane to add one, click a point to remove it", expanded=True):
+        trainable = own_points_editor(config.data.train_percent)
+    if trainable is None:
+        st.stop()  # too few points, or one class: the editor says which
 device = current_device()
 run, rebuilt = get_run(
     st.session_state,

@@ -158,11 +158,15 @@ def parameter_panel(stepper: BackpropStepper, chosen: Parameter, names: list[lis
             where = f"model[{name.split('.')[0]}].{name.split('.')[1]}[{', '.join(map(str, chosen.index))}]"
             st.caption(literal(f"{describe(chosen, names)}: PyTorch's {where}"))
             st.code("\n".join(rule.formula + [""] + rule.point_lines), language=None)
-            matches = abs(rule.total - rule.autograd) <= 1e-6
+            if not (math.isfinite(rule.total) and math.isfinite(rule.autograd)):
+                verdict = "The loss is not a finite number any more: lower the learning rate and press Same start."
+            elif abs(rule.total - rule.autograd) <= 1e-6:
+                verdict = "They agree."
+            else:
+                verdict = "They differ (the weights changed since the backward pass)."
             st.markdown(
                 f"Summed over the batch's {len(rule.per_point)} points: **{rule.total:.8g}**. "
-                f"Autograd's `.grad`: **{rule.autograd:.8g}**. "
-                + ("They agree." if matches else "They differ (the weights changed since the backward pass).")
+                f"Autograd's `.grad`: **{rule.autograd:.8g}**. {verdict}"
             )
     _editor(stepper, chosen, names, value)
 

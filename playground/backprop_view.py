@@ -114,6 +114,8 @@ def network_figure(stepper: BackpropStepper, names: list[list[str]], chosen: Par
     weights = [layer.weight.detach() for layer in layers]
     largest = max(float(w.abs().max()) for w in weights) or 1.0
     grads = stepper.shown.grads
+    edges = sum(w.numel() for w in weights)
+    widest = 7.0 if edges <= 40 else 3.0  # many edges: thinner, so the diagram stays readable
     mids_x, mids_y, mids_text, mids_data = [], [], [], []
     for index, weight in enumerate(weights):
         grad_name = sequential_name(stepper, Parameter(index, 0, 0))
@@ -130,7 +132,7 @@ def network_figure(stepper: BackpropStepper, names: list[list[str]], chosen: Par
                         mode="lines",
                         line={
                             "color": POSITIVE if value >= 0 else NEGATIVE,
-                            "width": (1 + 7 * abs(value) / largest) + (3 if picked else 0),
+                            "width": (0.8 + widest * abs(value) / largest) + (3 if picked else 0),
                             "dash": "solid" if not picked else "dot",
                         },
                         hoverinfo="skip",
@@ -183,7 +185,7 @@ def network_figure(stepper: BackpropStepper, names: list[list[str]], chosen: Par
             y=node_y,
             mode="markers+text",
             marker={
-                "size": 34,
+                "size": 34 if top <= 4 else 26,
                 "color": node_color,
                 "colorscale": [[0, "#f9c08f"], [0.5, "#ffffff"], [1, "#9cc7e6"]],  # light: the value stays legible
                 "cmid": 0,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from core.classification import BATCH_CHOICES, POINT_CHOICES, ClassificationConfig
+from core.classification import BATCH_CHOICES, OWN, POINT_CHOICES, ClassificationConfig
 from core.data.toy2d import DATASETS
 from core.features import FEATURES
 from core.models import ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_NEURONS
@@ -156,7 +156,7 @@ def _put(obj: Any, path: tuple[str, ...], value: Any) -> Any:
 SETTINGS: dict[str, Setting] = {
     setting.url: setting
     for setting in (
-        Setting("dataset", ("data", "dataset"), Choice(tuple(DATASETS)), "dataset"),
+        Setting("dataset", ("data", "dataset"), Choice((*DATASETS, OWN)), "dataset"),
         Setting("noise", ("data", "noise"), IntRange(0, 50), "noise"),
         Setting("train", ("data", "train_percent"), IntRange(10, 90, 5), "train"),
         Setting("classes", ("data", "n_classes"), IntRange(2, 8), "classes"),

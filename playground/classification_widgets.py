@@ -12,12 +12,13 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from core.classification import ClassificationConfig, DataConfig, TrainConfig
+from core.classification import OWN, ClassificationConfig, DataConfig, TrainConfig
 from core.data.toy2d import DATASETS
 from core.features import FEATURES
 from core.models import MLPConfig
 from core.objectives import LOSSES, loss_label
 from playground.classification_settings import K, domain
+from playground.own_points_ui import own_points
 
 REGEN_KEY = K + "regen"  # not a widget: the Regenerate counter
 DATASET_NOISE = {"circles": 3}  # noise a data set brings along when picked (the course's make_circles)
@@ -50,32 +51,12 @@ def draw_in(box: DeltaGenerator, widget: Callable[..., Any], *args: Any, **kwarg
 LiveControl = Callable[..., Any]  # how a live setting is drawn: draw_in, or a page's quicker way with its signature
 
 
-def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
-    """Data set, classes, noise, split, batch size, points and Regenerate; returns the data config.
-
-    The batch size changes a running model: `live` draws it (see live_train).
-    """
-    box.markdown("#### Data")
-    dataset = box.selectbox(
-        "Which data set?",
-        list(DATASETS),
-        key=K + "dataset",
-        format_func=lambda k: DATASETS[k].title,
-        on_change=_dataset_changed,
-    )
-    # Undrawn widgets lose their keys; fill_missing put the saved class count back before this run.
-    classes = int(st.session_state.get(K + "classes", 3))
-    if DATASETS[dataset].multiclass:
-        classes = box.slider("Classes", domain("classes").low, domain("classes").high, key=K + "classes")
+def _train_ui(box: DeltaGenerator) -> int:
     split = domain("train")
-    train = box.slider("Ratio of training to test data (%)", split.low, split.high, step=split.step, key=K + "train")
-    noise = box.slider(
-        "Noise",
-        domain("noise").low,
-        domain("noise").high,
-        key=K + "noise",
-        help="In % of TF Playground's scale; the course's circles use 3.",
-    )
+    return box.slider("Ratio of training to test data (%)", split.low, split.high, step=split.step, key=K + "train")
+
+
+def _batch_ui(box: DeltaGenerator, live: LiveControl) -> None:
     live(
         box,
         st.select_slider,
@@ -85,6 +66,41 @@ def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
         format_func=lambda b: "full" if b == 0 else str(b),
         help="Points per gradient step; 'full' uses the whole training set each step.",
     )
+
+
+def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
+    """Data set, classes, noise, split, batch size, points and Regenerate; returns the data config.
+
+    The batch size changes a running model: `live` draws it (see live_train).
+    """
+    box.markdown("#### Data")
+    dataset = box.selectbox(
+        "Which data set?",
+        [*DATASETS, OWN],
+        key=K + "dataset",
+        format_func=lambda k: DATASETS[k].title if k in DATASETS else "Your own points (click or CSV)",
+        on_change=_dataset_changed,
+    )
+    if dataset == OWN:  # the points come from the editor beside the live view (playground.own_points_ui)
+        split = domain("train")
+        train = box.slider(
+            "Ratio of training to test data (%)", split.low, split.high, step=split.step, key=K + "train"
+        )
+        _batch_ui(box, live)
+        return DataConfig(dataset=OWN, train_percent=train, own=own_points())
+    # Undrawn widgets lose their keys; fill_missing put the saved class count back before this run.
+    classes = int(st.session_state.get(K + "classes", 3))
+    if DATASETS[dataset].multiclass:
+        classes = box.slider("Classes", domain("classes").low, domain("classes").high, key=K + "classes")
+    train = _train_ui(box)
+    noise = box.slider(
+        "Noise",
+        domain("noise").low,
+        domain("noise").high,
+        key=K + "noise",
+        help="In % of TF Playground's scale; the course's circles use 3.",
+    )
+    _batch_ui(box, live)
     points = box.select_slider(
         "Points",
         domain("points").options,

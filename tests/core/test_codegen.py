@@ -7,6 +7,7 @@ import pytest
 
 from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment
 from core.codegen_classification import classification_script
+from core.data.own_points import OwnPoints
 from core.models import MLPConfig
 from tests.helpers import SCRIPT_LINE, assert_script_matches_engine
 
@@ -39,6 +40,18 @@ CONFIGS = {
     "xor-sigmoid": ClassificationConfig(data=DataConfig(dataset="xor"), model=MLPConfig((3,), "sigmoid")),
     "gauss-linear": ClassificationConfig(data=DataConfig(dataset="gauss", noise=30), model=MLPConfig((2,), "linear")),
     "circle": ClassificationConfig(),
+    "own-points-three-classes": ClassificationConfig(
+        data=DataConfig(
+            dataset="own",
+            train_percent=60,
+            own=OwnPoints(
+                xy=tuple((0.5 * i - 4.0, (-1) ** i * 0.3 * i) for i in range(17)),
+                labels=tuple(i % 3 for i in range(17)),
+                names=("a", "b", "c"),
+            ),
+        ),
+        model=MLPConfig((4,), "tanh"),
+    ),
 }
 
 
