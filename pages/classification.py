@@ -9,6 +9,7 @@ from playground import classification_widgets as widgets
 from playground.classification_quick import live_control
 from playground.classification_urlsync import restore_settings, save_settings
 from playground.classification_view import classification_pictures, closer_look, live_view_data
+from playground.classification_weights import weight_editor
 from playground.code_ui import show_code
 from playground.live.controls import live_view, transport_controls
 from playground.live.session import get_run
@@ -50,7 +51,8 @@ with live:
     toggles = st.container(horizontal=True)
     show_test = toggles.toggle("Show test data", key=PAGE + "/show_test")
     discretize = toggles.toggle("Discretize output", key=PAGE + "/discretize")
-    live_view(PAGE, run, live_view_data(run, show_test, discretize))
+    view = live_view_data(run, show_test, discretize)
+    weight_editor(run, live_view(PAGE, run, view), view["units"])
     closer = st.expander("Look closer at one neuron", key=PAGE + "/closer", on_change="rerun")
     if closer.open:  # drawn only while open: every click would otherwise pay for a plotly figure
         with closer:

@@ -111,8 +111,10 @@ def transport_controls(page: str | tuple[str, ...], run: LiveRun, default_speed:
         target.speed = SPEEDS.get(speed or default_speed)
 
 
-def live_view(page: str, run: LiveRun, data: dict[str, Any], compare: tuple[str, LiveRun] | None = None) -> None:
+def live_view(page: str, run: LiveRun, data: dict[str, Any], compare: tuple[str, LiveRun] | None = None) -> Any:
     """Mount the live view for `run`: counters, pictures and curves, fed by the run's frame stream.
+
+    Returns what a click in the view picked this run (a weight on the classification page), else None.
 
     Args:
         page: the page's namespace (the component's key).
@@ -124,7 +126,7 @@ def live_view(page: str, run: LiveRun, data: dict[str, Any], compare: tuple[str,
     shown = run.message if run.message and not run.running else None
     if shown:
         st.warning(shown)  # the view hides its own copy of this message: one message, not two
-    _LIVE_VIEW(
+    result = _LIVE_VIEW(
         key=namespaced(page, "live_view"),
         data={
             **data,
@@ -135,4 +137,6 @@ def live_view(page: str, run: LiveRun, data: dict[str, Any], compare: tuple[str,
             "compare": {"label": compare[0], "stream": ROUTE_PREFIX + compare[1].token} if compare else None,
         },
         on_stopped_change=lambda: None,  # the trainer stopped by itself: this rerun redraws the buttons
+        on_weight_change=lambda: None,  # a weight was clicked: this rerun opens its editor
     )
+    return getattr(result, "weight", None)

@@ -242,6 +242,79 @@ function drawNeurons(root, state) {
   });
 }
 
+// ---- classification: the weights as edges between units, as TF Playground draws them ------------
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function buildWeights(box, units, state) {
+  const sizes = units.map((column) => column.length);
+  const top = Math.max(...sizes);
+  const width = 100 * sizes.length;
+  const height = 34 * top + 10;
+  const at = (column, row) => [50 + 100 * column, 22 + 34 * (row + (top - sizes[column]) / 2)];
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.dataset.sig = JSON.stringify(units);
+  const pick = (layer, unit, source) => state.setTriggerValue("weight", { layer, unit, source });
+  for (let column = 0; column + 1 < sizes.length; column++) {
+    for (let unit = 0; unit < sizes[column + 1]; unit++) {
+      for (let source = 0; source < sizes[column]; source++) {
+        const edge = document.createElementNS(SVG, "line");
+        const [x1, y1] = at(column, source);
+        const [x2, y2] = at(column + 1, unit);
+        Object.entries({ x1, y1, x2, y2 }).forEach(([k, v]) => edge.setAttribute(k, v));
+        edge.dataset.layer = column;
+        edge.dataset.unit = unit;
+        edge.dataset.source = source;
+        edge.append(document.createElementNS(SVG, "title"));
+        edge.addEventListener("click", () => pick(column, unit, source));
+        svg.append(edge);
+      }
+    }
+  }
+  sizes.forEach((count, column) => {
+    for (let row = 0; row < count; row++) {
+      const node = document.createElementNS(SVG, "circle");
+      const [cx, cy] = at(column, row);
+      Object.entries({ cx, cy, r: 9 }).forEach(([k, v]) => node.setAttribute(k, v));
+      node.dataset.column = column;
+      node.dataset.row = row;
+      node.append(document.createElementNS(SVG, "title"));
+      if (column > 0) node.addEventListener("click", () => pick(column - 1, row, null));
+      svg.append(node);
+    }
+  });
+  box.replaceChildren(svg);
+  return svg;
+}
+
+function drawWeights(root, state) {
+  const panel = root.querySelector(".pg-weights");
+  const layers = state.pictures && state.pictures.weights;
+  const units = state.data.units;
+  panel.hidden = !layers || !units;
+  if (panel.hidden) return;
+  const box = panel.querySelector(".pg-weights-box");
+  let svg = box.querySelector("svg");
+  if (!svg || svg.dataset.sig !== JSON.stringify(units)) svg = buildWeights(box, units, state);
+  if (layers.length !== units.length - 1) return; // a frame of the previous network: the next one fits
+  let largest = 1e-9;
+  layers.forEach((layer) => layer.w.forEach((row) => row.forEach((v) => (largest = Math.max(largest, Math.abs(v))))));
+  svg.querySelectorAll("line").forEach((edge) => {
+    const { layer, unit, source } = edge.dataset;
+    const value = layers[layer].w[unit][source];
+    edge.setAttribute("stroke", value >= 0 ? "#1f77b4" : "#f28e2b");
+    edge.setAttribute("stroke-width", (0.6 + 6 * Math.abs(value) / largest).toFixed(2));
+    edge.firstChild.textContent = `${units[layer][source]} → ${units[+layer + 1][unit]}: w = ${value}`;
+  });
+  svg.querySelectorAll("circle").forEach((node) => {
+    const column = +node.dataset.column;
+    const row = +node.dataset.row;
+    const bias = column > 0 ? layers[column - 1].b[row] : null;
+    node.firstChild.textContent = units[column][row] + (bias === null ? "" : `: bias = ${bias}`);
+  });
+}
+
 function drawCounters(root, state) {
   const f = state.frame;
   if (!f) return;
@@ -310,6 +383,7 @@ function redraw(root, state) {
   } else {
     drawBoundary(root, state);
     drawNeurons(root, state);
+    drawWeights(root, state);
   }
   drawCharts(root, state);
 }
