@@ -113,7 +113,9 @@ def build_experiment(config: ClassificationConfig, device: torch.device | str = 
     X, y = generate_data(config.data, config.seed)
     raw_train, raw_test = split_train_test(X, y, config.data.train_percent / 100, seed=config.seed)
     n_classes = config.data.classes
-    model = build_mlp(len(config.features), config.model, output_units(n_classes), seed=config.seed)
+    model = build_mlp(
+        len(config.features), config.model, output_units(n_classes), seed=config.seed + config.model.start
+    )
     optimizer = make_optimizer(
         config.train.optimizer, model.parameters(), config.train.learning_rate, config.train.momentum
     )

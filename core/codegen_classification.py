@@ -75,6 +75,11 @@ def penalty_source(config: ClassificationConfig) -> str:
     )
 
 
+def _init_seed(config: ClassificationConfig, seed: str = "SEED") -> str:
+    """The initialisation seed as the script writes it: SEED, or SEED + the page's start number."""
+    return f"{seed} + {config.model.start}" if config.model.start else seed
+
+
 def _points_source(data: DataConfig) -> str:
     """The lines that define X (the points, [N, 2]) and y (their classes)."""
     if data.dataset != OWN or data.own is None:
@@ -168,7 +173,7 @@ args = parser.parse_args()
 
 {classification_data_source(config)}
 # ---- 3. Model, loss and optimizer ---------------------------------------------------
-torch.manual_seed(SEED)  # the same initial weights as the playground
+torch.manual_seed({_init_seed(config)})  # the same initial weights as the playground
 {classification_model_source(config)}
 {loss_def}
 {optimizer_source(config)}

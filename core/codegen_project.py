@@ -151,7 +151,7 @@ print(f"{{len(X_train)}} training and {{len(X_test)}} test images of {{len(class
 '''
 
 
-def _points_and_args(description: str, epochs: int, epochs_help: str, maker: str) -> str:
+def _points_and_args(description: str, epochs: int, epochs_help: str, maker: str, start: int = 0) -> str:
     """train.py's flags (--epochs, --out), the points from data_setup, and the seeded model."""
     return f'''parser = argparse.ArgumentParser(description="{description}")
 parser.add_argument("--epochs", type=int, default={epochs}, help="{epochs_help}")
@@ -159,7 +159,7 @@ parser.add_argument("--out", default="models", help="folder for the saved state_
 args = parser.parse_args()
 
 X_train, y_train, X_test, y_test = data_setup.create_data()
-torch.manual_seed(data_setup.SEED)  # the same starting weights as the playground
+torch.manual_seed(data_setup.SEED{f" + {start}" if start else ""})  # the same starting weights as the playground
 model = model_builder.{maker}()
 '''
 
@@ -315,7 +315,7 @@ from torch import nn
 
 {_function("create_model", "The network (seed torch first).", classification_model_source(config), "model")}'''
     header = _points_and_args(
-        "Train the network as the playground did.", epochs, "passes over the points", "create_model"
+        "Train the network as the playground did.", epochs, "passes over the points", "create_model", config.model.start
     )
     train_py = f'''"""Train the Classification playground's network: python train.py --epochs {epochs}
 

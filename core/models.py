@@ -41,6 +41,7 @@ class MLPConfig:
 
     hidden: tuple[int, ...] = (4, 2)  # neurons per hidden layer (TF Playground default)
     activation: str = "tanh"  # key into ACTIVATIONS (TF Playground default)
+    start: int = 0  # which draw of starting weights: "New start" adds one (the init seed is seed + start)
 
 
 def output_units(n_classes: int) -> int:

@@ -44,7 +44,7 @@ run, rebuilt = get_run(
 run.apply_live_settings(config.train)
 save_settings(PAGE, config)
 with buttons:
-    transport_controls(PAGE, run)
+    transport_controls(PAGE, run, extra=widgets.new_start_button)
 if rebuilt:
     st.toast("Settings changed the network or data, so training starts again from fresh weights.")
 with live:

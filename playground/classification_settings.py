@@ -165,6 +165,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("features", ("features",), FeatureSet(tuple(FEATURES)), None),
         Setting("hidden", ("model", "hidden"), LayerSizes(MAX_HIDDEN_LAYERS, MAX_NEURONS), None),
         Setting("activation", ("model", "activation"), Choice(tuple(ACTIVATIONS)), "activation"),
+        Setting("start", ("model", "start"), IntRange(0, 10**6), "start"),
         Setting("loss", ("train", "loss"), Choice(tuple(LOSSES)), "loss"),
         Setting("optimizer", ("train", "optimizer"), Choice(OPTIMIZERS), "optimizer"),
         Setting("lr", ("train", "learning_rate"), Choice(LEARNING_RATES), "lr"),

@@ -21,6 +21,7 @@ from playground.classification_settings import K, domain
 from playground.own_points_ui import own_points
 
 REGEN_KEY = K + "regen"  # not a widget: the Regenerate counter
+START_KEY = K + "start"  # not a widget: the New start counter (which draw of starting weights)
 DATASET_NOISE = {"circles": 3}  # noise a data set brings along when picked (the course's make_circles)
 
 
@@ -29,6 +30,22 @@ def fill_missing(state: MutableMapping[str, Any], values: dict[str, Any], *, ove
     for key, value in values.items():
         if overwrite or key not in state:
             state[key] = value
+
+
+def new_start() -> None:
+    """'New start': other starting weights (the next draw), so runs can be compared from either start."""
+    st.session_state[START_KEY] = int(st.session_state.get(START_KEY, 0)) + 1
+
+
+def new_start_button(row: DeltaGenerator) -> None:
+    """'New start' at the end of the Play / Pause / Step / Reset row."""
+    row.button(
+        "New start",
+        key=K + "new_start",
+        on_click=new_start,
+        icon=":material/casino:",
+        help="Other starting weights. Reset goes back to the current ones bit for bit: compare runs from one start",
+    )
 
 
 def _bump_regen() -> None:
@@ -239,5 +256,9 @@ def classification_ui(
     side.markdown("#### Loss")
     train, activation = training_ui(top, side, data.classes, live)
     return ClassificationConfig(
-        data=data, features=features, model=MLPConfig(hidden=hidden, activation=activation), train=train, seed=seed
+        data=data,
+        features=features,
+        model=MLPConfig(hidden=hidden, activation=activation, start=int(st.session_state.get(START_KEY, 0))),
+        train=train,
+        seed=seed,
     )

@@ -8,11 +8,13 @@ while a model trains and the controls stay responsive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 import streamlit.components.v2 as components
+from streamlit.delta_generator import DeltaGenerator
 
 from playground.live.run import LiveRun
 from playground.live.session import namespaced, reset_run, start
@@ -64,12 +66,18 @@ def _reset(pages: tuple[str, ...]) -> None:
 SPEEDS: dict[str, float | None] = {"10 / s": 10.0, "30 / s": 30.0, "100 / s": 100.0, "max": None}
 
 
-def transport_controls(page: str | tuple[str, ...], run: LiveRun, default_speed: str = "max") -> None:
+def transport_controls(
+    page: str | tuple[str, ...],
+    run: LiveRun,
+    default_speed: str = "max",
+    extra: Callable[[DeltaGenerator], None] | None = None,
+) -> None:
     """Play (or Pause), Step, Reset and a speed for the page's run (or runs); callbacks act before the rerun.
 
     Play and Pause are separate buttons with idempotent callbacks (not a toggle), so a click
     replayed by a coalesced rerun cannot undo itself. With several pages (an experiment's runs)
-    every button acts on all of them; Pause shows while any of them trains.
+    every button acts on all of them; Pause shows while any of them trains. `extra` draws a page's own
+    buttons at the end of the row.
     """
     pages = (page,) if isinstance(page, str) else tuple(page)
     key = pages[0]
@@ -86,7 +94,7 @@ def transport_controls(page: str | tuple[str, ...], run: LiveRun, default_speed:
     buttons = [
         first,
         ("step", _step, ":material/skip_next:", "Train exactly one epoch"),
-        ("reset", _reset, ":material/restart_alt:", "Fresh weights, empty history; settings stay"),
+        ("reset", _reset, ":material/restart_alt:", "Back to the starting weights, empty history; settings stay"),
     ]
     for index, (name, callback, icon, help_text) in enumerate(buttons):
         row.button(
@@ -106,6 +114,8 @@ def transport_controls(page: str | tuple[str, ...], run: LiveRun, default_speed:
         label_visibility="collapsed",
         help="Epochs per second: slow it down to watch each step, or let it run as fast as this server allows",
     )
+    if extra is not None:
+        extra(row)
     for other in pages:
         target = _run_of(other) or run
         target.speed = SPEEDS.get(speed or default_speed)

@@ -37,7 +37,9 @@ CONFIGS = {
     "circles-course": ClassificationConfig(
         data=DataConfig(dataset="circles", noise=5), model=MLPConfig((8,), "leaky relu")
     ),
-    "xor-sigmoid": ClassificationConfig(data=DataConfig(dataset="xor"), model=MLPConfig((3,), "sigmoid")),
+    "xor-sigmoid-second-start": ClassificationConfig(
+        data=DataConfig(dataset="xor"), model=MLPConfig((3,), "sigmoid", start=2)
+    ),
     "gauss-linear": ClassificationConfig(data=DataConfig(dataset="gauss", noise=30), model=MLPConfig((2,), "linear")),
     "circle": ClassificationConfig(),
     "own-points-three-classes": ClassificationConfig(

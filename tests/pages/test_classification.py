@@ -3,6 +3,7 @@
 import math
 
 import pytest
+import torch
 
 from playground.live.scheduler import SCHEDULER
 from tests.helpers import live_view_data, open_code, plain, wait_until
@@ -221,3 +222,20 @@ def test_a_full_server_refuses_play_with_one_line_and_the_page_keeps_working(cla
     at.button(key=K + "play").click().run()
     assert _run(at).running and not [w for w in at.warning if "as many models" in w.value]
     at.button(key=K + "pause").click().run()
+
+
+def test_reset_is_the_same_start_bit_for_bit_and_new_start_draws_other_weights(classification):
+    at = classification
+    start = {k: v.clone() for k, v in _run(at).trainer.model.state_dict().items()}
+    at.button(key=K + "step").click().run()
+    at.button(key=K + "reset").click().run()
+    assert all(torch.equal(start[k], v) for k, v in _run(at).trainer.model.state_dict().items())
+    at.button(key=K + "new_start").click().run()
+    fresh = {k: v.clone() for k, v in _run(at).trainer.model.state_dict().items()}
+    assert not all(torch.equal(start[k], fresh[k]) for k in start)
+    assert at.query_params["start"] == "1" and _run(at).epoch == 0
+    at.button(key=K + "step").click().run()
+    at.button(key=K + "reset").click().run()
+    assert all(torch.equal(fresh[k], v) for k, v in _run(at).trainer.model.state_dict().items())
+    open_code(at, "classification")
+    assert "torch.manual_seed(SEED + 1)" in at.code[0].value
