@@ -175,17 +175,18 @@ def _point(stepper: BackpropStepper) -> int:
     return min(int(st.session_state.get(POINT, 0)), max(len(stepper.batch) - 1, 0))
 
 
-def point_picker(stepper: BackpropStepper) -> int:
-    """Which point of the batch the network's nodes and the chain rule show."""
-    return int(
-        st.number_input(
-            "Point of the batch",
-            0,
-            max(len(stepper.batch) - 1, 0),
-            key=POINT,
-            help="The nodes show this point's activations; the chain rule is written out for it",
-        )
+def point_picker(stepper: BackpropStepper) -> int | None:
+    """Which point of the batch the network's nodes show (None: the batch mean); the chain rule's point."""
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    point = row.number_input(
+        "Point of the batch",
+        0,
+        max(len(stepper.batch) - 1, 0),
+        key=POINT,
+        help="The chain rule is written out for this point; the nodes show its activations",
     )
+    mean = row.toggle("Nodes: batch mean", key=PAGE + "/mean", help="Colour the units by the batch's mean activation")
+    return None if mean else int(point)
 
 
 def _set_value(stepper: BackpropStepper, chosen: Parameter, label: str) -> None:

@@ -168,7 +168,12 @@ def network_figure(stepper: BackpropStepper, names: list[list[str]], chosen: Par
             node_y.append(y)
             text = names[column][row]
             value = None
-            if activations and point < activations[column].shape[0]:
+            if activations and point is None:
+                value = float(activations[column][:, row].mean())
+                text += f"<br>batch mean of a = {value:.4f}"
+                if column > 0:
+                    text += f"  (of z = {float(stepper.shown.z[column - 1][:, row].mean()):.4f})"
+            elif activations and point < activations[column].shape[0]:
                 value = float(activations[column][point, row])
                 text += f"<br>a = {value:.4f}"
                 if column > 0:

@@ -121,3 +121,15 @@ def test_it_steps_through_the_playgrounds_own_model_and_settings():
     assert stepper.model is not run.trainer.model  # a copy: stepping here leaves the playground's model alone
     at.button(key=K + "do/all").click().run()
     assert stepper.steps_done == 1 and run.epoch == 1
+
+
+def test_the_nodes_show_one_point_or_the_batch_mean(backprop):
+    at = backprop
+    _press(at, "forward")
+    at.number_input(key=K + "point").set_value(3).run()
+    figure = at.get("plotly_chart")[0].proto.spec
+    stepper = _stepper(at)
+    assert f"a = {float(stepper.shown.a[1][3, 0]):.4f}" in figure
+    at.toggle(key=K + "mean").set_value(True).run()
+    figure = at.get("plotly_chart")[0].proto.spec
+    assert f"batch mean of a = {float(stepper.shown.a[1][:, 0].mean()):.4f}" in figure
