@@ -53,5 +53,6 @@ def test_upload_a_zip_preview_augmentations_and_run_the_experiment(page, app_url
     page.locator("button").filter(has_text="Play").first.click()
     assert wait_until(lambda: _epoch(page, 0) >= 2 and _epoch(page, 1) >= 2, timeout_s=90), "the runs did not train"
     page.locator("button").filter(has_text="Pause").first.click()
-    page.locator("button").filter(has_text="Play").first.wait_for(timeout=30000)
+    # Pause waits for busy workers to send the runs home (at most TAKE_TIMEOUT_S, 20 s, each, asked at once)
+    page.locator("button").filter(has_text="Play").first.wait_for(timeout=60000)
     page.screenshot(path=str(screenshots / "augmentation-experiment.png"))
