@@ -17,6 +17,7 @@ import torch
 from torch import Tensor, nn
 
 from core.objectives import BinaryCrossEntropy, ProbabilityMSE
+from core.parameters import linear_layers
 
 STEPS: tuple[str, ...] = ("forward", "loss", "zero_grad", "backward", "step")
 STEP_CODE: dict[str, str] = {
@@ -44,11 +45,6 @@ def loop_source(batch_size: int, lr: float) -> str:
             *(f"    {STEP_CODE[step]}" for step in STEPS),
         ]
     )
-
-
-def linear_layers(model: nn.Sequential) -> list[nn.Linear]:
-    """The model's Linear layers, input side first."""
-    return [module for module in model if isinstance(module, nn.Linear)]
 
 
 def _activation_after(model: nn.Sequential, index: int) -> nn.Module | None:

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from core.parameters import unit_columns
 from playground import backprop_ui as ui
-from playground.backprop_view import boundary_figure, network_figure, picked_from_chart, unit_names
+from playground.backprop_view import boundary_figure, network_figure, picked_from_chart
 
 st.title("Backprop, step by step")
 st.caption(
@@ -19,7 +20,7 @@ if fresh:
         f"{config.model.activation}, learning rate {config.train.learning_rate:g}, batch size {stepper.batch_size}. "
         "Change them on the classification page."
     )
-names = unit_names(stepper, config.features)
+names = unit_columns(config.features, stepper.model)
 ui.step_buttons(stepper)
 left, right = st.columns([1, 1], gap="medium")
 with left:

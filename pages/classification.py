@@ -30,7 +30,7 @@ controls, live = st.columns([1, 4], gap="medium")
 config = widgets.classification_ui(list(bar), controls, current_seed(), live=live_control)
 if config.data.dataset == OWN:
     with live, st.expander("Your points: click the plane to add one, click a point to remove it", expanded=True):
-        trainable = own_points_editor(config.data.train_percent)
+        trainable = own_points_editor()
     if trainable is None:
         st.stop()  # too few points, or one class: the editor says which
 device = current_device()

@@ -9,7 +9,8 @@ import streamlit as st
 
 from core.backprop import STEP_CODE, STEP_TITLES, STEPS, BackpropStepper, loop_source
 from core.classification import ClassificationConfig, structure_key
-from playground.backprop_view import Parameter, all_parameters, describe, new_stepper, sequential_name, value_of
+from core.parameters import Parameter, all_parameters, describe, parameter_name
+from playground.backprop_view import new_stepper, value_of
 from playground.classification_urlsync import saved_settings
 from playground.literal import literal
 from playground.live.run import LiveRun
@@ -119,7 +120,7 @@ def what_changed(stepper: BackpropStepper) -> None:
 
 def choose_parameter(stepper: BackpropStepper, names: list[list[str]]) -> Parameter:
     """A select box of every weight and bias (a click on the network sets it too); returns the chosen one."""
-    options = all_parameters(stepper)
+    options = all_parameters(stepper.model)
     labels = [describe(p, names) for p in options]
     if st.session_state.get(CHOSEN) not in labels:
         st.session_state[CHOSEN] = labels[0]
@@ -135,7 +136,7 @@ def pick_from_chart(picked: Parameter | None, names: list[list[str]]) -> None:
 
 def parameter_panel(stepper: BackpropStepper, chosen: Parameter, names: list[list[str]]) -> None:
     """The chosen parameter: its value, `.grad`, the update written out, its chain rule, and an editor."""
-    name = sequential_name(stepper, chosen)
+    name = parameter_name(stepper.model, chosen)
     value = value_of(stepper, chosen)
     grad_tensor = stepper.shown.grads.get(name)
     columns = st.columns(3)
@@ -194,7 +195,7 @@ def _set_value(stepper: BackpropStepper, chosen: Parameter, label: str) -> None:
     if value is None or not math.isfinite(value):
         return
     before = stepper.current_loss()
-    stepper.set_parameter(sequential_name(stepper, chosen), chosen.index, float(value))
+    stepper.set_parameter(parameter_name(stepper.model, chosen), chosen.index, float(value))
     st.session_state[EDITED] = (label, before, stepper.current_loss())
 
 

@@ -8,16 +8,16 @@ picks that weight or bias.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 import torch
 
-from core.backprop import BackpropStepper, linear_layers
+from core.backprop import BackpropStepper
 from core.classification import ClassificationConfig, build_experiment, structure_key
 from core.introspect import decision_grid
+from core.parameters import Parameter, linear_layers, parameter_name, parameter_tensor
 from playground.evaluation_figures import plane_figure
 from playground.figures import probability_image
 from playground.live.run import LiveRun
@@ -26,60 +26,10 @@ POSITIVE, NEGATIVE = "#1f77b4", "#f28e2b"  # TF Playground's colours: blue posit
 BOUNDARY_RESOLUTION = 80
 
 
-@dataclass
-class Parameter:
-    """One weight (source set) or bias (source None) of Linear layer `layer`."""
-
-    layer: int
-    unit: int
-    source: int | None
-
-    @property
-    def index(self) -> tuple[int, ...]:
-        """Its index in that tensor."""
-        return (self.unit,) if self.source is None else (self.unit, self.source)
-
-
-def describe(parameter: Parameter, names: list[list[str]]) -> str:
-    """'w: x1 → layer 1 unit 2' or 'b: layer 2 unit 1', with the units' names."""
-    target = names[parameter.layer + 1][parameter.unit]
-    if parameter.source is None:
-        return f"bias of {target}"
-    return f"weight {names[parameter.layer][parameter.source]} → {target}"
-
-
-def unit_names(stepper: BackpropStepper, features: tuple[str, ...]) -> list[list[str]]:
-    """Names of every layer's units: the input features, 'layer 1 unit 1', ..., 'output' (or 'output k')."""
-    layers = linear_layers(stepper.model)
-    names = [list(features)]
-    for index, layer in enumerate(layers):
-        if index == len(layers) - 1:
-            names.append(["output"] if layer.out_features == 1 else [f"output {k}" for k in range(layer.out_features)])
-        else:
-            names.append([f"layer {index + 1} unit {j + 1}" for j in range(layer.out_features)])
-    return names
-
-
-def all_parameters(stepper: BackpropStepper) -> list[Parameter]:
-    """Every weight and bias, layer by layer."""
-    found = []
-    for index, layer in enumerate(linear_layers(stepper.model)):
-        for unit in range(layer.out_features):
-            found += [Parameter(index, unit, source) for source in range(layer.in_features)]
-            found.append(Parameter(index, unit, None))
-    return found
-
-
-def sequential_name(stepper: BackpropStepper, parameter: Parameter) -> str:
-    """The parameter's name in model.named_parameters(), e.g. '2.weight' for the second Linear after a Tanh."""
-    positions = [i for i, module in enumerate(stepper.model) if isinstance(module, torch.nn.Linear)]
-    return f"{positions[parameter.layer]}.{'bias' if parameter.source is None else 'weight'}"
-
-
 def value_of(stepper: BackpropStepper, parameter: Parameter) -> float:
     """The parameter's value now."""
-    layer = linear_layers(stepper.model)[parameter.layer]
-    tensor = layer.bias if parameter.source is None else layer.weight
+    tensor = parameter_tensor(stepper.model, parameter)
+    assert tensor is not None, parameter
     return float(tensor.detach()[parameter.index])
 
 
@@ -118,7 +68,7 @@ def network_figure(stepper: BackpropStepper, names: list[list[str]], chosen: Par
     widest = 7.0 if edges <= 40 else 3.0  # many edges: thinner, so the diagram stays readable
     mids_x, mids_y, mids_text, mids_data = [], [], [], []
     for index, weight in enumerate(weights):
-        grad_name = sequential_name(stepper, Parameter(index, 0, 0))
+        grad_name = parameter_name(stepper.model, Parameter(index, 0, 0))
         grad = grads.get(grad_name)
         for unit in range(weight.shape[0]):
             for source in range(weight.shape[1]):

@@ -11,7 +11,7 @@ import torch
 
 from core.data.toy2d import PLANE_LIMIT
 from core.introspect import decision_grid, neuron_maps
-from core.models import output_units
+from core.parameters import linear_layers, unit_columns
 from playground.figures import (
     CLASS_COLORS,
     TINT_BASE,
@@ -64,24 +64,13 @@ def _neuron_sheets(run: LiveRun) -> list[dict[str, Any]]:
 
 def weight_picture(model: torch.nn.Module) -> list[dict[str, list]]:
     """Every Linear layer's weights [out][in] and biases, to 4 significant digits: the live view draws them as edges."""
-    layers = [module for module in model.modules() if isinstance(module, torch.nn.Linear)]
     return [
         {
             "w": [[float(f"{v:.4g}") for v in row] for row in layer.weight.detach().cpu().tolist()],
             "b": [float(f"{v:.4g}") for v in layer.bias.detach().cpu().tolist()],
         }
-        for layer in layers
+        for layer in linear_layers(model)
     ]
-
-
-def unit_columns(run: LiveRun) -> list[list[str]]:
-    """Names of the network's units, column by column: the input features, each hidden layer, the output."""
-    config = run.experiment.config
-    outputs = output_units(run.experiment.n_classes)
-    columns = [list(config.features)]
-    columns += [[f"layer {i} unit {j + 1}" for j in range(units)] for i, units in enumerate(config.model.hidden, 1)]
-    columns.append(["output"] if outputs == 1 else [f"output {k}" for k in range(outputs)])
-    return columns
 
 
 def classification_pictures(run: LiveRun) -> dict[str, Any]:
@@ -120,7 +109,7 @@ def live_view_data(run: LiveRun, show_test: bool, discretize: bool) -> dict[str,
         "show_test": show_test,
         "discretize": discretize,
         "view": "classification",
-        "units": unit_columns(run),
+        "units": unit_columns(experiment.config.features, run.trainer.model),
     }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 import torch
 
+from core.parameters import Parameter, describe, parameter_tensor
 from playground.live.run import LiveRun
 
 PICKED = "classification/weight_picked"  # {"layer", "unit", "source"} of the weight being set
@@ -19,47 +20,24 @@ VALUE = "classification/weight_value"
 CHANGE = "classification/weight_change"  # (label, loss before, loss after) of the last edit
 
 
-def _linear(run: LiveRun, layer: int) -> torch.nn.Linear | None:
-    layers = [m for m in run.trainer.model.modules() if isinstance(m, torch.nn.Linear)]
-    return layers[layer] if 0 <= layer < len(layers) else None
-
-
-def _target(run: LiveRun, picked: Any) -> tuple[torch.Tensor, tuple[int, ...]] | None:
-    """The tensor and index a pick names, if it fits the model as it is now."""
-    if not isinstance(picked, dict):
+def _target(run: LiveRun, picked: Any) -> Parameter | None:
+    """The parameter a pick names, if it fits the model as it is now."""
+    parameter = Parameter.from_pick(picked)
+    if parameter is None or parameter_tensor(run.trainer.model, parameter) is None:
         return None
-    try:
-        layer, unit = int(picked["layer"]), int(picked["unit"])
-        source = None if picked.get("source") is None else int(picked["source"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    linear = _linear(run, layer)
-    if linear is None or not 0 <= unit < linear.out_features:
-        return None
-    if source is None:
-        return linear.bias, (unit,)
-    if not 0 <= source < linear.in_features:
-        return None
-    return linear.weight, (unit, source)
-
-
-def label_of(picked: dict[str, Any], units: list[list[str]]) -> str:
-    """'weight x1 → layer 1 unit 2' or 'bias of output'."""
-    layer, unit, source = int(picked["layer"]), int(picked["unit"]), picked.get("source")
-    target = units[layer + 1][unit]
-    return f"bias of {target}" if source is None else f"weight {units[layer][int(source)]} → {target}"
+    return parameter
 
 
 def set_value(run: LiveRun, picked: dict[str, Any], value: float) -> tuple[float, float]:
     """Write `value` into the picked weight or bias; returns the training loss before and after."""
     with run.at_home():
-        target = _target(run, picked)
-        if target is None:
+        parameter = _target(run, picked)
+        if parameter is None:
             raise ValueError("That weight is not in the network any more.")
-        tensor, index = target
+        tensor = parameter_tensor(run.trainer.model, parameter)
         before = run.trainer.current_loss()
         with torch.no_grad():
-            tensor[index] = value
+            tensor[parameter.index] = value
         after = run.trainer.current_loss()
     run.publish()  # the boundary and the neurons with the new value, at once
     return before, after
@@ -71,13 +49,12 @@ def weight_editor(run: LiveRun, picked: Any, units: list[list[str]]) -> None:
         st.session_state[PICKED] = picked
         st.session_state.pop(CHANGE, None)
     chosen = st.session_state.get(PICKED)
-    target = _target(run, chosen)
-    if target is None:
+    parameter = _target(run, chosen)
+    if parameter is None:
         st.session_state.pop(PICKED, None)
         return
-    label = label_of(chosen, units)
-    tensor, index = target
-    st.session_state[VALUE] = round(float(tensor.detach()[index]), 6)
+    label = describe(parameter, units)
+    st.session_state[VALUE] = round(float(parameter_tensor(run.trainer.model, parameter).detach()[parameter.index]), 6)
 
     def changed() -> None:
         value = st.session_state.get(VALUE)

@@ -128,7 +128,7 @@ def _figure(points: OwnPoints) -> go.Figure:
     return fig
 
 
-def own_points_editor(train_percent: int) -> OwnPoints | None:
+def own_points_editor() -> OwnPoints | None:
     """The editor: the plane to click, the class a click adds, CSV upload and download.
 
     Returns the points when they can train, else None (the reason is shown).
@@ -162,7 +162,7 @@ def own_points_editor(train_percent: int) -> OwnPoints | None:
         _figure(points), key=CHART, on_select=_on_click, selection_mode="points", config={"displayModeBar": False}
     )
     st.caption(f"{len(points.xy)} points. Click on the plane to add one, click a point to remove it.")
-    problem = check_trainable(points, train_percent)
+    problem = check_trainable(points)
     if problem:
         st.warning(problem)
         return None

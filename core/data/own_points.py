@@ -79,7 +79,7 @@ class OwnPoints:
         return out.getvalue()
 
 
-def check_trainable(points: OwnPoints, train_percent: int) -> str | None:
+def check_trainable(points: OwnPoints) -> str | None:
     """Why these points cannot train yet (None when they can): too few, or one class only."""
     if len(points.xy) < 4:
         return "Add at least 4 points (click on the plane, or upload a CSV)."

@@ -70,10 +70,10 @@ def test_clicks_add_and_remove_points():
 
 
 def test_too_few_points_or_one_class_cannot_train():
-    assert check_trainable(OwnPoints(), 50) == "Add at least 4 points (click on the plane, or upload a CSV)."
+    assert check_trainable(OwnPoints()) == "Add at least 4 points (click on the plane, or upload a CSV)."
     one_class = OwnPoints(((0, 0), (1, 1), (2, 2), (3, 3)), (1, 1, 1, 1))
-    assert "one class" in check_trainable(one_class, 50)
-    assert check_trainable(EXAMPLE, 50) is None
+    assert "one class" in check_trainable(one_class)
+    assert check_trainable(EXAMPLE) is None
 
 
 def test_own_points_train_like_a_built_in_set():

@@ -2,8 +2,9 @@
 
 from core.classification import ClassificationConfig, DataConfig, build_experiment
 from core.models import MLPConfig
-from playground.classification_view import classification_pictures, unit_columns, weight_picture
-from playground.classification_weights import PICKED, VALUE, label_of, set_value
+from core.parameters import Parameter, describe, unit_columns
+from playground.classification_view import classification_pictures, weight_picture
+from playground.classification_weights import PICKED, VALUE, set_value
 from playground.live.run import LiveRun
 from tests.pages.conftest import open_page
 
@@ -19,7 +20,11 @@ def test_the_frame_carries_every_weight_and_the_view_names_every_unit():
     assert [len(layer["w"]) for layer in layers] == [3, 1] and [len(layer["w"][0]) for layer in layers] == [2, 3]
     assert layers[0]["w"][1][0] == float(f"{float(run.trainer.model[0].weight.detach()[1, 0]):.4g}")
     assert weight_picture(run.trainer.model) == layers
-    assert unit_columns(run) == [["x1", "x2"], ["layer 1 unit 1", "layer 1 unit 2", "layer 1 unit 3"], ["output"]]
+    assert unit_columns(run.experiment.config.features, run.trainer.model) == [
+        ["x1", "x2"],
+        ["layer 1 unit 1", "layer 1 unit 2", "layer 1 unit 3"],
+        ["output"],
+    ]
 
 
 def test_a_set_weight_changes_the_model_the_frame_and_the_loss_at_once():
@@ -36,8 +41,8 @@ def test_a_set_weight_changes_the_model_the_frame_and_the_loss_at_once():
 
 def test_labels_name_the_units():
     units = [["x1", "x2"], ["layer 1 unit 1"], ["output"]]
-    assert label_of({"layer": 0, "unit": 0, "source": 1}, units) == "weight x2 → layer 1 unit 1"
-    assert label_of({"layer": 1, "unit": 0, "source": None}, units) == "bias of output"
+    assert describe(Parameter.from_pick({"layer": 0, "unit": 0, "source": 1}), units) == "weight x2 → layer 1 unit 1"
+    assert describe(Parameter.from_pick({"layer": 1, "unit": 0, "source": None}), units) == "bias of output"
 
 
 def test_the_page_opens_the_editor_for_a_picked_weight_and_ignores_a_pick_that_does_not_fit():
