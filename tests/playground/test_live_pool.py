@@ -233,6 +233,7 @@ def test_a_full_server_says_so_in_one_line(monkeypatch):
     assert refusal is not None and "as many models as it may" in refusal and "\n" not in refusal
     assert not waiting.running
     busy.pause()
+    assert wait_until(lambda: POOL.playing() == 0)  # its last slice may still be running: then it leaves
     assert start({"b/run": waiting}, waiting) is None
     waiting.pause()
 
