@@ -19,7 +19,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from core.objectives import BinaryCrossEntropy, Penalty, ProbabilityMSE
+from core.objectives import BinaryCrossEntropy, Penalty, ProbabilityMSE, SquaredError
 
 aten = torch.ops.aten
 Backward = Callable[[Tensor, Tensor, Tensor], Tensor]  # (grad of output, input z, output h) -> grad of input
@@ -69,7 +69,7 @@ SUPPORTED_ACTIVATIONS: tuple[type[nn.Module], ...] = (nn.Identity, nn.Tanh, nn.S
 
 
 def loss_kind(loss_fn: nn.Module, n_outputs: int) -> str | None:
-    """'bce', 'ce', 'mse1' (sigmoid) or 'mse' (softmax) when the loss has a closed-form gradient here."""
+    """'bce', 'ce', 'mse1' (sigmoid), 'mse' (softmax) or 'sq' (regression) when the loss has a closed-form gradient."""
     if isinstance(loss_fn, BinaryCrossEntropy) and n_outputs == 1:
         return "bce"
     if (
@@ -82,6 +82,8 @@ def loss_kind(loss_fn: nn.Module, n_outputs: int) -> str | None:
         return "ce"
     if isinstance(loss_fn, ProbabilityMSE):
         return "mse1" if n_outputs == 1 else "mse"
+    if isinstance(loss_fn, SquaredError) and loss_fn.reduction == "mean" and n_outputs == 1:
+        return "sq"
     return None
 
 
@@ -165,6 +167,8 @@ class FusedStep:
             return aten._log_softmax_backward_data(
                 target.neg().div_(count), torch.log_softmax(logits, dim=1), 1, logits.dtype
             )
+        if self.kind == "sq":  # mse_loss's backward: 2/N times the error, on the output itself
+            return (logits - target).mul_(2.0 / count)
         if self.kind == "mse1":  # mse_loss's backward scales by 2/N, then sigmoid's backward
             p = torch.sigmoid(logits)
             return aten.sigmoid_backward((p - target).mul_(2.0 / count), p)

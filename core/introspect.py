@@ -57,6 +57,17 @@ def decision_grid(
 
 
 @torch.inference_mode()
+def output_grid(
+    model: nn.Module, features: tuple[str, ...], resolution: int = 100, limit: float = PLANE_LIMIT
+) -> Tensor:
+    """A regression model's one output over the plane, [resolution, resolution] (row 0 = top): its surface."""
+    device = next(model.parameters()).device
+    with eval_mode(model):
+        outputs = model(grid_features(features, resolution, limit).to(device))
+    return outputs[:, 0].float().cpu().reshape(resolution, resolution)
+
+
+@torch.inference_mode()
 def neuron_maps(
     model: nn.Sequential, features: tuple[str, ...], resolution: int = 40, limit: float = PLANE_LIMIT
 ) -> list[Tensor]:

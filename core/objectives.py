@@ -1,4 +1,4 @@
-"""Losses, regularization penalties and optimizers for classification, by name."""
+"""Losses, regularization penalties and optimizers for the 2-D playground (classification or regression), by name."""
 
 from __future__ import annotations
 
@@ -30,6 +30,13 @@ class ProbabilityMSE(nn.Module):
         return nn.functional.mse_loss(torch.softmax(logits, dim=1), one_hot)
 
 
+class SquaredError(nn.MSELoss):
+    """nn.MSELoss on one output per point against its target value (regression): the output's column squeezed."""
+
+    def forward(self, outputs: Tensor, y: Tensor) -> Tensor:
+        return super().forward(outputs.squeeze(1), y)
+
+
 LOSSES: dict[str, str] = {
     "auto": "the course's: BCEWithLogits for 2 classes, CrossEntropy for more",
     "mse": "MSE on probabilities (to compare)",
@@ -42,8 +49,10 @@ LEARNING_RATES: tuple[float, ...] = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 
 OPTIMIZERS: tuple[str, ...] = ("SGD", "Adam")
 
 
-def make_loss(name: str, n_classes: int) -> nn.Module:
-    """The loss module for a loss name and class count."""
+def make_loss(name: str, n_classes: int, *, regression: bool = False) -> nn.Module:
+    """The loss module for a loss name and class count; regression always fits with MSE."""
+    if regression:
+        return SquaredError()
     if name == "mse":
         return ProbabilityMSE()
     if name != "auto":
@@ -51,8 +60,10 @@ def make_loss(name: str, n_classes: int) -> nn.Module:
     return BinaryCrossEntropy() if n_classes == 2 else nn.CrossEntropyLoss()
 
 
-def loss_label(name: str, n_classes: int) -> str:
+def loss_label(name: str, n_classes: int, *, regression: bool = False) -> str:
     """The loss's PyTorch name for this many classes, as the learner should read it (a selectbox's label)."""
+    if regression:
+        return "MSELoss"
     if name == "mse":
         return "MSE on probabilities"
     return "BCEWithLogitsLoss" if n_classes == 2 else "CrossEntropyLoss"

@@ -1,13 +1,15 @@
-"""Two-dimensional classification data sets.
+"""Two-dimensional data sets: classification and regression.
 
-TensorFlow Playground's four generators (circle, xor, gauss, spiral; points
-on about [-6, 6]), scikit-learn's moons, circles and blobs, and a
-multi-class spiral. Every generator has one signature and its own random
-generator, because many learners share one server process:
+TensorFlow Playground's four classification generators (circle, xor, gauss,
+spiral; points on about [-6, 6]), scikit-learn's moons, circles and blobs, a
+multi-class spiral, and TF Playground's two regression sets (plane, multi
+gaussian). Every generator has one signature and its own random generator,
+because many learners share one server process:
 
     generator(n_samples, noise, *, seed, n_classes) -> (X, y)
 
-X is float32 of shape [n_samples, 2]; y is int64 class indices in [0, n_classes).
+X is float32 of shape [n_samples, 2]; y is int64 class indices in [0, n_classes),
+or, for a regression set, float32 target values (about -1..1).
 `noise` is TF Playground's 0..0.5 scale (the page's slider 0..50 divided by 100).
 """
 
@@ -137,6 +139,41 @@ def blobs(n_samples: int = 500, noise: float = 0.0, *, seed: int = 0, n_classes:
     return torch.from_numpy(np.clip(X, -PLANE_LIMIT, PLANE_LIMIT)).float(), torch.from_numpy(y).long()
 
 
+def plane(n_samples: int = 500, noise: float = 0.0, *, seed: int = 0, n_classes: int = 2) -> tuple[Tensor, Tensor]:
+    """TF Playground's regression plane: the value is (x1 + x2) / 10, read at a noise-moved point."""
+    gen = torch.Generator().manual_seed(seed)
+    points = _uniform(gen, 2 * n_samples, -PLANE_LIMIT, PLANE_LIMIT).reshape(n_samples, 2)
+    jitter = _uniform(gen, 2 * n_samples, -PLANE_LIMIT, PLANE_LIMIT).reshape(n_samples, 2) * noise
+    moved = points + jitter
+    return points.float(), ((moved[:, 0] + moved[:, 1]) / 10.0).float()
+
+
+# TF Playground's six bumps of its multi gaussian: centre (x1, x2) and sign.
+GAUSSIAN_BUMPS: tuple[tuple[float, float, float], ...] = (
+    (-4.0, 2.5, 1.0),
+    (0.0, 2.5, -1.0),
+    (4.0, 2.5, 1.0),
+    (-4.0, -2.5, -1.0),
+    (0.0, -2.5, 1.0),
+    (4.0, -2.5, -1.0),
+)
+
+
+def multi_gauss(
+    n_samples: int = 500, noise: float = 0.0, *, seed: int = 0, n_classes: int = 2
+) -> tuple[Tensor, Tensor]:
+    """TF Playground's multi gaussian: six bumps of +1 or -1 falling to 0 at distance 2; the strongest one counts."""
+    gen = torch.Generator().manual_seed(seed)
+    points = _uniform(gen, 2 * n_samples, -PLANE_LIMIT, PLANE_LIMIT).reshape(n_samples, 2)
+    jitter = _uniform(gen, 2 * n_samples, -PLANE_LIMIT, PLANE_LIMIT).reshape(n_samples, 2) * noise
+    moved = points + jitter
+    centres = torch.tensor([bump[:2] for bump in GAUSSIAN_BUMPS], dtype=torch.float64)
+    signs = torch.tensor([bump[2] for bump in GAUSSIAN_BUMPS], dtype=torch.float64)
+    heights = signs * (1.0 - torch.cdist(moved, centres) / 2.0).clamp(0.0, 1.0)  # [N, 6]
+    strongest = heights.abs().argmax(dim=1, keepdim=True)
+    return points.float(), heights.gather(1, strongest).squeeze(1).float()
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
     """A generator with its labels for the UI."""
@@ -145,6 +182,7 @@ class DatasetInfo:
     title: str  # what the selectbox shows
     default_samples: int  # TF Playground uses 500 points; the course's circles use 1000
     multiclass: bool  # True: the class count is a control (2-8)
+    regression: bool = False  # True: y holds values (about -1..1) to fit, not classes
 
 
 DATASETS: dict[str, DatasetInfo] = {
@@ -156,6 +194,8 @@ DATASETS: dict[str, DatasetInfo] = {
     "circles": DatasetInfo(circles, "Circles (scikit-learn, the course's)", 1000, False),
     "blobs": DatasetInfo(blobs, "Blobs, 2-8 classes (scikit-learn)", 500, True),
     "multi_spiral": DatasetInfo(multi_spiral, "Spiral, 2-8 classes", 600, True),
+    "plane": DatasetInfo(plane, "Plane (TF Playground)", 500, False, regression=True),
+    "multi_gauss": DatasetInfo(multi_gauss, "Multi gaussian (TF Playground)", 500, False, regression=True),
 }
 
 

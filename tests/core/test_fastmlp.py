@@ -8,7 +8,7 @@ from core.classification import ClassificationConfig, DataConfig, TrainConfig, b
 from core.engine import Trainer
 from core.fastmlp import FusedStep, supports
 from core.models import ACTIVATIONS, MLPConfig, build_mlp
-from core.objectives import BinaryCrossEntropy, Penalty, ProbabilityMSE, make_loss, set_learning_rate
+from core.objectives import BinaryCrossEntropy, Penalty, ProbabilityMSE, SquaredError, make_loss, set_learning_rate
 
 
 def _autograd_grads(model, loss_fn, X, y, penalty):
@@ -20,15 +20,18 @@ def _autograd_grads(model, loss_fn, X, y, penalty):
 
 
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
-@pytest.mark.parametrize("loss_name,n_classes", [("auto", 2), ("auto", 4), ("mse", 2), ("mse", 3)])
+@pytest.mark.parametrize("loss_name,n_classes", [("auto", 2), ("auto", 4), ("mse", 2), ("mse", 3), ("regression", 0)])
 @pytest.mark.parametrize("penalty", [Penalty(), Penalty("L1", 0.03), Penalty("L2", 0.1)], ids=["none", "L1", "L2"])
 @pytest.mark.parametrize("hidden", [(), (5,), (4, 3, 2)])
 def test_gradients_equal_autograd(activation, loss_name, n_classes, penalty, hidden):
-    model = build_mlp(3, MLPConfig(hidden, activation), 1 if n_classes == 2 else n_classes, seed=5)
-    loss_fn = make_loss(loss_name, n_classes)
+    model = build_mlp(3, MLPConfig(hidden, activation), 1 if n_classes in (0, 2) else n_classes, seed=5)
+    loss_fn = make_loss(loss_name, n_classes, regression=n_classes == 0)
     generator = torch.Generator().manual_seed(1)
     X = torch.randn(11, 3, generator=generator) * 2
-    y = torch.randint(0, n_classes, (11,), generator=generator)
+    if n_classes == 0:  # regression: a value per point
+        y = torch.rand(11, generator=generator) * 2 - 1
+    else:
+        y = torch.randint(0, n_classes, (11,), generator=generator)
     step = FusedStep(model, loss_fn, penalty)
     ours = step.gradients(X, step.targets(y))
     expected = _autograd_grads(model, loss_fn, X, y, penalty)
@@ -45,6 +48,9 @@ def test_supports_only_what_it_can_differentiate():
     assert not supports(nn.Sequential(nn.Linear(2, 3), nn.Softplus(), nn.Linear(3, 1)), BinaryCrossEntropy())
     assert not supports(nn.Sequential(nn.Linear(2, 3, bias=False)), BinaryCrossEntropy())
     assert not supports(nn.Linear(2, 1), BinaryCrossEntropy())
+    assert supports(mlp, SquaredError())
+    assert not supports(mlp, SquaredError(reduction="sum"))
+    assert not supports(build_mlp(2, MLPConfig((3,), "tanh"), 2, seed=0), SquaredError())  # one value per point
     assert not supports(mlp, nn.MSELoss())
     with pytest.raises(ValueError):
         FusedStep(mlp, nn.MSELoss())
@@ -83,8 +89,13 @@ def _records(config, fused, epochs=30, change=None):
             model=MLPConfig((8,), "leaky relu"),
             train=TrainConfig(loss="mse", learning_rate=0.3, batch_size=0),
         ),
+        ClassificationConfig(
+            data=DataConfig(dataset="multi_gauss", noise=10),
+            model=MLPConfig((6, 4), "tanh"),
+            train=TrainConfig(momentum=0.5, regularization="L2", regularization_rate=0.001),
+        ),
     ],
-    ids=["tf-default", "blobs-adam-l2", "xor-gelu-momentum-l1", "multispiral-mse-fullbatch"],
+    ids=["tf-default", "blobs-adam-l2", "xor-gelu-momentum-l1", "multispiral-mse-fullbatch", "multigauss-regression"],
 )
 def test_whole_runs_match_autograd_to_1e_5(config):
     fast = _records(config, fused=True)

@@ -1,7 +1,17 @@
 import pytest
 import torch
 
-from core.data.toy2d import DATASETS, PLANE_LIMIT, circle, gauss, spiral, split_train_test, xor
+from core.data.toy2d import (
+    DATASETS,
+    PLANE_LIMIT,
+    circle,
+    gauss,
+    multi_gauss,
+    plane,
+    spiral,
+    split_train_test,
+    xor,
+)
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
@@ -11,8 +21,12 @@ def test_every_generator_has_one_signature_shapes_and_range(name, noise):
     n_classes = 5 if info.multiclass else 2
     X, y = info.generate(300, noise, seed=3, n_classes=n_classes)
     assert X.shape == (300, 2) and X.dtype == torch.float32
-    assert y.shape == (300,) and y.dtype == torch.int64
-    assert set(y.unique().tolist()) == set(range(n_classes))
+    if info.regression:  # values to fit, on TF Playground's scale
+        assert y.shape == (300,) and y.dtype == torch.float32
+        assert torch.isfinite(y).all() and y.abs().max() <= 1.2 + 1.2 * noise * 2 and y.std() > 0.1
+    else:
+        assert y.shape == (300,) and y.dtype == torch.int64
+        assert set(y.unique().tolist()) == set(range(n_classes))
     inside = (X.abs() <= PLANE_LIMIT + 1.5).all(dim=1).float().mean()
     assert torch.isfinite(X).all() and inside >= (0.99 if noise == 0 else 0.85)  # noise may push points past the view
 
@@ -73,3 +87,28 @@ def test_split_keeps_every_point_once_and_one_on_each_side(fraction):
     assert len(X_train) == min(max(round(100 * fraction), 1), 99)
     joined = torch.cat([X_train, X_test])
     assert torch.equal(joined[joined[:, 0].argsort()], X[X[:, 0].argsort()])
+
+
+def test_the_regression_plane_is_x1_plus_x2_over_ten_without_noise():
+    X, y = plane(400, 0.0, seed=1)
+    assert torch.allclose(y, (X[:, 0] + X[:, 1]) / 10, atol=1e-6)
+    assert (X.abs() <= PLANE_LIMIT).all()
+
+
+def test_the_multi_gaussian_has_tf_playgrounds_six_bumps_without_noise():
+    X, y = multi_gauss(3000, 0.0, seed=2)
+    assert y.min() >= -1 and y.max() <= 1
+    for cx, cy, sign in ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)):
+        near = (X - torch.tensor([cx, cy])).norm(dim=1) < 0.5  # within 0.5 of a centre: at least 0.75 of its sign
+        assert near.any() and (y[near] * sign >= 0.75 - 1e-6).all()
+    far = (
+        (X.unsqueeze(1) - torch.tensor([[-4, 2.5], [0, 2.5], [4, 2.5], [-4, -2.5], [0, -2.5], [4, -2.5]])).norm(dim=2)
+        > 2
+    ).all(dim=1)
+    assert far.any() and (y[far] == 0).all()  # farther than 2 from every centre: 0
+
+
+def test_noise_moves_the_point_a_regression_value_is_read_at():
+    X0, y0 = plane(300, 0.0, seed=4)
+    X1, y1 = plane(300, 0.3, seed=4)
+    assert torch.equal(X0, X1) and not torch.allclose(y0, y1)
