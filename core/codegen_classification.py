@@ -1,4 +1,4 @@
-"""Runnable, plain PyTorch source for a classification playground experiment.
+"""Runnable, plain PyTorch source for a classification playground experiment (classes, or regression).
 
 The script is the readable course-style version of what the page runs: the
 same data generator (its source is copied in), the same split, model,
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from core.classification import OWN, ClassificationConfig, DataConfig
 from core.data import toy2d
+from core.data.own_points import OwnValues
 from core.features import FEATURE_SOURCE
-from core.models import ACTIVATION_SOURCE, output_units
+from core.models import ACTIVATION_SOURCE
 from core.source_text import source_of
 
 # Which helper functions each data set's generator needs copied into the script.
@@ -24,11 +25,25 @@ _GENERATOR_SOURCES: dict[str, tuple[str, ...]] = {
     "moons": ("_fit_to_plane", "moons"),
     "circles": ("circles",),
     "blobs": ("blobs",),
+    "plane": ("_uniform", "plane"),
+    "multi_gauss": ("_uniform", "GAUSSIAN_BUMPS", "multi_gauss"),
 }
 
 
+def _constant_source(name: str, value: object) -> str:
+    """`NAME = value`, a tuple of rows one row per line."""
+    if isinstance(value, tuple) and value and all(isinstance(row, tuple) for row in value):
+        return f"{name} = (\n" + "".join(f"    {row!r},\n" for row in value) + ")"
+    return f"{name} = {value!r}"
+
+
 def _function_sources(names: tuple[str, ...]) -> str:
-    return "\n\n".join(source_of(getattr(toy2d, name)) for name in names)
+    """The functions' sources, and any constant they use written as `NAME = value`."""
+    parts = []
+    for name in names:
+        value = getattr(toy2d, name)
+        parts.append(source_of(value) if callable(value) else _constant_source(name, value))
+    return "\n\n".join(parts)
 
 
 def classification_model_source(config: ClassificationConfig) -> str:
@@ -37,12 +52,15 @@ def classification_model_source(config: ClassificationConfig) -> str:
     for units in config.model.hidden:
         lines.append(f"    nn.Linear({width}, {units}), {ACTIVATION_SOURCE[config.model.activation]},")
         width = units
-    lines.append(f"    nn.Linear({width}, {output_units(config.data.classes)}),  # output logits")
+    out = "output: the predicted value" if config.data.regression else "output logits"
+    lines.append(f"    nn.Linear({width}, {config.data.outputs}),  # {out}")
     return "model = nn.Sequential(\n" + "\n".join(lines) + "\n)"
 
 
 def loss_source(config: ClassificationConfig) -> tuple[str, str]:
-    """(loss_fn definition, loss expression on y_logits and y)."""
+    """(loss_fn definition, loss expression on the outputs (y_pred for regression, else y_logits) and y)."""
+    if config.data.regression:
+        return "loss_fn = nn.MSELoss()", "loss_fn(y_pred.squeeze(1), y)"
     binary = config.data.classes == 2
     if config.train.loss == "mse":
         if binary:
@@ -81,17 +99,29 @@ def _init_seed(config: ClassificationConfig, seed: str = "SEED") -> str:
 
 
 def _points_source(data: DataConfig) -> str:
-    """The lines that define X (the points, [N, 2]) and y (their classes)."""
-    if data.dataset != OWN or data.own is None:
+    """The lines that define X (the points, [N, 2]) and y (their classes, or values for regression)."""
+    if data.dataset != OWN:
+        classes = "" if data.regression else f", n_classes={data.classes}"
         return f"""# ---- 1. Data: the same generator the playground uses --------------------------------
 {_function_sources(_GENERATOR_SOURCES[data.dataset])}
 
 
-X, y = {data.dataset}({data.samples}, {data.noise / 100!r}, seed=SEED + {data.version}, n_classes={data.classes})"""
-    rows = [f"[{x!r}, {y!r}]" for x, y in data.own.xy]
+X, y = {data.dataset}({data.samples}, {data.noise / 100!r}, seed=SEED + {data.version}{classes})"""
+    own = data.own_data()
+    rows = [f"[{x!r}, {y!r}]" for x, y in own.xy]
     points = ",\n    ".join(", ".join(rows[i : i + 4]) for i in range(0, len(rows), 4))
-    labels = ",\n    ".join(", ".join(map(str, data.own.labels[i : i + 20])) for i in range(0, len(rows), 20))
-    names = ", ".join(f"{k}: {name!r}" for k, name in enumerate(data.own.names))
+    if isinstance(own, OwnValues):
+        values = [f"{v!r}" for v in own.values]
+        column = ",\n    ".join(", ".join(values[i : i + 8]) for i in range(0, len(values), 8))
+        return f"""# ---- 1. Data: your own {len(rows)} points and their values, as the page has them ----
+X = torch.tensor([
+    {points},
+], dtype=torch.float32)
+y = torch.tensor([
+    {column},
+], dtype=torch.float32)"""
+    labels = ",\n    ".join(", ".join(map(str, own.labels[i : i + 20])) for i in range(0, len(rows), 20))
+    names = ", ".join(f"{k}: {name!r}" for k, name in enumerate(own.names))
     return f"""# ---- 1. Data: your own {len(rows)} points, as the page has them (classes {{{names}}}) ----
 X = torch.tensor([
     {points},
@@ -144,8 +174,11 @@ def classification_script(config: ClassificationConfig, epochs: int = 100) -> st
     data = config.data
     loss_def, _ = loss_source(config)
     hidden = ", ".join(str(n) for n in config.model.hidden) or "none: logistic regression"
+    if data.regression:
+        hidden = hidden.replace("logistic", "linear")
     batch = config.train.batch_size or "full batch"
-    return f'''"""PyTorch Playground: classification, as a plain PyTorch script.
+    kind, picture = ("regression", "surface") if data.regression else ("classification", "decision_boundary")
+    return f'''"""PyTorch Playground: {kind}, as a plain PyTorch script.
 
 Data: {data.dataset}, {data.samples} points, noise {data.noise} %, {data.train_percent} % for training.
 Features: {", ".join(config.features)}. Hidden layers: {hidden}, activation {config.model.activation}.
@@ -168,7 +201,7 @@ PLANE_LIMIT = {toy2d.PLANE_LIMIT!r}
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--epochs", type=int, default={epochs})
-parser.add_argument("--plot", action="store_true", help="save decision_boundary.png (needs matplotlib)")
+parser.add_argument("--plot", action="store_true", help="save {picture}.png (needs matplotlib)")
 args = parser.parse_args()
 
 {classification_data_source(config)}
@@ -181,8 +214,14 @@ torch.manual_seed({_init_seed(config)})  # the same initial weights as the playg
 
 
 {engine_section(classification_engine(config), 4, TRAIN_CALL)}
+{_SURFACE_PLOT if data.regression else _BOUNDARY_PLOT}
 
-# ---- 5. Decision boundary -----------------------------------------------------------
+if args.plot:
+    plot_{picture}()
+'''
+
+
+_BOUNDARY_PLOT = """# ---- 5. Decision boundary -----------------------------------------------------------
 def plot_decision_boundary(path: str = "decision_boundary.png", resolution: int = 200) -> None:
     import matplotlib.pyplot as plt
 
@@ -197,9 +236,27 @@ def plot_decision_boundary(path: str = "decision_boundary.png", resolution: int 
     plt.scatter(X_test_points[:, 0], X_test_points[:, 1], c=y_test, s=12, cmap="coolwarm", marker="x")
     plt.title("Decision boundary (o train, x test)")
     plt.savefig(path, dpi=120)
-    print(f"Saved {{path}}")
+    print(f"Saved {path}")
+"""
 
+_SURFACE_PLOT = """# ---- 5. The predicted surface -------------------------------------------------------
+def plot_surface(path: str = "surface.png", resolution: int = 200) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LinearSegmentedColormap
 
-if args.plot:
-    plot_decision_boundary()
-'''
+    colours = LinearSegmentedColormap.from_list("tf", ["#f59322", "#ffffff", "#0877bd"])  # -1 .. 0 .. +1
+    axis = torch.linspace(-PLANE_LIMIT, PLANE_LIMIT, resolution)
+    x2, x1 = torch.meshgrid(axis, axis, indexing="ij")
+    grid = torch.stack([x1.reshape(-1), x2.reshape(-1)], dim=1)
+    model.eval()
+    with torch.inference_mode():
+        values = model(make_features(grid)).reshape(resolution, resolution)
+    plt.contourf(x1, x2, values, levels=21, vmin=-1, vmax=1, cmap=colours)
+    style = {"s": 14, "cmap": colours, "vmin": -1, "vmax": 1, "edgecolors": "#555", "linewidths": 0.5}
+    plt.scatter(X_train_points[:, 0], X_train_points[:, 1], c=y_train, **style)
+    plt.scatter(X_test_points[:, 0], X_test_points[:, 1], c=y_test, marker="s", **style)
+    plt.colorbar(label="predicted value")
+    plt.title("The predicted value over the plane (o train, squares test)")
+    plt.savefig(path, dpi=120)
+    print(f"Saved {path}")
+"""

@@ -137,16 +137,31 @@ def regression_engine() -> str:
 
 
 def classification_engine(config: ClassificationConfig) -> str:
-    """engine.py for the classification playground: its loss, its penalty, evaluation on every point."""
+    """engine.py for the classification playground: its loss, its penalty, evaluation on every point.
+
+    Regression (a value per point) evaluates the loss alone: there is no accuracy to print.
+    """
     _, loss_expr = loss_source(config)
-    return f'''"""Engine: mini-batches in the playground's order, then loss and accuracy on all points."""
-import math
-
-import torch
-from torch import Tensor, nn
-
-
-def predict(y_logits: Tensor) -> Tensor:
+    if config.data.regression:
+        outputs, measures = "y_pred", "the loss"
+        evaluate = f'''def evaluate(model: nn.Module, loss_fn: nn.Module, X: Tensor, y: Tensor) -> float:
+    """The loss on (X, y), in eval mode, without gradients."""
+    model.eval()
+    with torch.inference_mode():
+        y_pred = model(X)
+        return {loss_expr}.item()'''
+        record = """train_loss = evaluate(model, loss_fn, X_train, y_train)
+        test_loss = evaluate(model, loss_fn, X_test, y_test)
+        if not math.isfinite(train_loss):
+            print(f"Epoch {epoch + 1}: the loss is not finite; lower the learning rate.")
+            break
+        print(f"Epoch {epoch + 1} | train loss {train_loss:.6f} | test loss {test_loss:.6f}")
+        results["train_loss"].append(train_loss)
+        results["test_loss"].append(test_loss)"""
+        results = '{"train_loss": [], "test_loss": []}'
+    else:
+        outputs, measures = "y_logits", "loss and accuracy"
+        evaluate = f'''def predict(y_logits: Tensor) -> Tensor:
     """Class indices from logits (one logit: above 0 is class 1)."""
     return (y_logits.squeeze(1) > 0).long() if y_logits.shape[1] == 1 else y_logits.argmax(dim=1)
 
@@ -158,7 +173,25 @@ def evaluate(model: nn.Module, loss_fn: nn.Module, X: Tensor, y: Tensor) -> tupl
         y_logits = model(X)
         loss = {loss_expr}
         acc = (predict(y_logits) == y).float().mean()
-    return loss.item(), acc.item()
+    return loss.item(), acc.item()'''
+        record = """train_loss, train_acc = evaluate(model, loss_fn, X_train, y_train)
+        test_loss, test_acc = evaluate(model, loss_fn, X_test, y_test)
+        if not math.isfinite(train_loss):
+            print(f"Epoch {epoch + 1}: the loss is not finite; lower the learning rate.")
+            break
+        print(f"Epoch {epoch + 1} | train loss {train_loss:.6f} acc {train_acc:.4f} | "
+              f"test loss {test_loss:.6f} acc {test_acc:.4f}")
+        for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc), strict=True):
+            results[key].append(value)"""
+        results = '{"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}'
+    return f'''"""Engine: mini-batches in the playground's order, then {measures} on all points."""
+import math
+
+import torch
+from torch import Tensor, nn
+
+
+{evaluate}
 
 
 def train_step(
@@ -178,7 +211,7 @@ def train_step(
     else:
         batches = [(X_train, y_train)]
     for X, y in batches:
-        y_logits = model(X)  # 1. forward pass
+        {outputs} = model(X)  # 1. forward pass
         loss = {loss_expr}  # 2. loss
 {penalty_source(config)}        optimizer.zero_grad()  # 3. zero gradients
         loss.backward()  # 4. backpropagation
@@ -189,18 +222,10 @@ def train(model, data, loss_fn, optimizer, epochs: int, batch_size: int, seed: i
     """Train for `epochs`, printing one line per epoch; returns the course's results dictionary."""
     X_train, y_train, X_test, y_test = data
     shuffle = torch.Generator().manual_seed(seed)  # batch order
-    results: dict[str, list[float]] = {{"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}}
+    results: dict[str, list[float]] = {results}
     for epoch in range(epochs):
         train_step(model, X_train, y_train, loss_fn, optimizer, batch_size, shuffle)
-        train_loss, train_acc = evaluate(model, loss_fn, X_train, y_train)
-        test_loss, test_acc = evaluate(model, loss_fn, X_test, y_test)
-        if not math.isfinite(train_loss):
-            print(f"Epoch {{epoch + 1}}: the loss is not finite; lower the learning rate.")
-            break
-        print(f"Epoch {{epoch + 1}} | train loss {{train_loss:.6f}} acc {{train_acc:.4f}} | "
-              f"test loss {{test_loss:.6f}} acc {{test_acc:.4f}}")
-        for key, value in zip(results, (train_loss, train_acc, test_loss, test_acc), strict=True):
-            results[key].append(value)
+        {record}
     return results
 '''
 

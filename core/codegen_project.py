@@ -296,7 +296,8 @@ def classification_project(config: ClassificationConfig, epochs: int = 100) -> d
     """The Classification playground's experiment as a going-modular project: file name -> source."""
     loss_def, _ = loss_source(config)
     points = classification_data_source(config)
-    create = _function("create_data", "(X_train, y_train, X_test, y_test): features and labels", points, POINTS)
+    targets = "values" if config.data.regression else "labels"
+    create = _function("create_data", f"(X_train, y_train, X_test, y_test): features and {targets}", points, POINTS)
     data_setup = f'''"""Data setup: {config.data.dataset} points, split and made features as the page does."""
 import math
 
@@ -339,17 +340,16 @@ BATCH_SIZE = {config.train.batch_size or 0}  # 0 means full batch
 {optimizer_source(config)}
 
 engine.train(model, (X_train, y_train, X_test, y_test), loss_fn, optimizer, args.epochs, BATCH_SIZE, data_setup.SEED)
-utils.save_model(model, args.out, "classifier.pt")
+utils.save_model(model, args.out, "{"regressor" if config.data.regression else "classifier"}.pt")
 '''
-    readme = _readme(f"A {config.data.dataset} classifier", epochs, False).replace(
-        " torchvision scikit-learn pillow", ""
-    )
+    kind = "regressor" if config.data.regression else "classifier"
+    readme = _readme(f"A {config.data.dataset} {kind}", epochs, False).replace(" torchvision scikit-learn pillow", "")
     return _project(
         data_setup,
         model_builder,
         classification_engine(config),
         train_py,
-        readme.replace("the images and labels", "the points, as input features, and labels"),
+        readme.replace("the images and labels", f"the points, as input features, and {targets}"),
     )
 
 

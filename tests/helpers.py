@@ -37,9 +37,25 @@ SCRIPT_LINE = re.compile(  # what every generated classification and vision scri
 )
 
 
+LOSS_LINE = re.compile(r"Epoch (\d+) \| train loss ([\d.naninf]+) \| test loss ([\d.naninf]+)$")  # regression's
+
+
 def assert_script_matches_engine(stdout: str, trainer, epochs: int) -> None:
-    """The script printed `epochs` lines, each equal to the engine's epoch (losses to 1e-5, accuracies to 1e-4)."""
+    """The script printed `epochs` lines, each equal to the engine's epoch (losses to 1e-5, accuracies to 1e-4).
+
+    A regression (a trainer without a score) prints losses alone.
+    """
     import pytest
+
+    if trainer.score is None:
+        printed = [LOSS_LINE.match(line).groups() for line in stdout.splitlines() if LOSS_LINE.match(line)]
+        assert len(printed) == epochs and "acc" not in stdout
+        for epoch, train_loss, test_loss in printed:
+            record = trainer.run_epoch()
+            assert int(epoch) == record.epoch
+            assert float(train_loss) == pytest.approx(record.train_loss, abs=1e-5)
+            assert float(test_loss) == pytest.approx(record.test_loss, abs=1e-5)
+        return
 
     printed = [SCRIPT_LINE.match(line).groups() for line in stdout.splitlines() if SCRIPT_LINE.match(line)]
     assert len(printed) == epochs

@@ -7,7 +7,7 @@ import pytest
 
 from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment
 from core.codegen_classification import classification_script
-from core.data.own_points import OwnPoints
+from core.data.own_points import OwnPoints, OwnValues
 from core.models import MLPConfig
 from tests.helpers import SCRIPT_LINE, assert_script_matches_engine
 
@@ -54,6 +54,26 @@ CONFIGS = {
         ),
         model=MLPConfig((4,), "tanh"),
     ),
+    "plane-regression": ClassificationConfig(data=DataConfig(dataset="plane", noise=5)),
+    "multi-gauss-regression-adam-l2-features": ClassificationConfig(
+        data=DataConfig(dataset="multi_gauss", noise=10, version=1),
+        features=("x1", "x2", "x1^2", "sin x2"),
+        model=MLPConfig((6, 3), "relu", start=1),
+        train=TrainConfig(optimizer="Adam", learning_rate=0.01, regularization="L2", regularization_rate=0.001),
+    ),
+    "own-values-regression": ClassificationConfig(
+        data=DataConfig(
+            dataset="own",
+            problem="regression",
+            train_percent=60,
+            own=OwnValues(
+                xy=tuple((0.5 * i - 4.0, (-1) ** i * 0.3 * i) for i in range(17)),
+                values=tuple(round(0.1 * i - 0.8, 2) for i in range(17)),
+            ),
+        ),
+        model=MLPConfig((4,), "tanh"),
+        train=TrainConfig(batch_size=0),
+    ),
 }
 
 
@@ -68,10 +88,10 @@ def test_script_reproduces_the_engine(tmp_path, name):
     assert_script_matches_engine(done.stdout, trainer, 3)
 
 
-def test_script_plots_the_decision_boundary(tmp_path):
-    pytest.importorskip("matplotlib")
+def _plots(tmp_path, source: str, picture: str) -> None:
+    """The script runs with --plot and saves `picture`."""
     script = tmp_path / "script.py"
-    script.write_text(classification_script(ClassificationConfig(), epochs=1))
+    script.write_text(source)
     done = subprocess.run(
         [sys.executable, str(script), "--plot"],
         capture_output=True,
@@ -81,7 +101,20 @@ def test_script_plots_the_decision_boundary(tmp_path):
         env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "decision_boundary.png").stat().st_size > 1000
+    assert (tmp_path / picture).stat().st_size > 1000
+
+
+def test_script_plots_the_decision_boundary(tmp_path):
+    pytest.importorskip("matplotlib")
+    _plots(tmp_path, classification_script(ClassificationConfig(), epochs=1), "decision_boundary.png")
+
+
+def test_a_regression_script_plots_the_surface_and_fits_with_mse(tmp_path):
+    pytest.importorskip("matplotlib")
+    source = classification_script(CONFIGS["plane-regression"], epochs=1)
+    assert "loss_fn = nn.MSELoss()" in source and "nn.Linear(2, 1),  # output: the predicted value" in source
+    assert "acc" not in source.split("# ---- 4.")[1].split("# ---- 5.")[0]  # no accuracy in the training loop
+    _plots(tmp_path, source, "surface.png")
 
 
 def test_script_shows_the_five_numbered_steps_and_settings():

@@ -61,7 +61,9 @@ def test_the_transfer_project_prints_the_pages_losses(tmp_path, config):
     assert (tmp_path / "transfer_project" / "models" / "efficientnet_lite0.pt").is_file()
 
 
-@pytest.mark.parametrize("name", ["tf-default-spiral-l2-momentum", "blobs-crossentropy-adam-l1"])
+@pytest.mark.parametrize(
+    "name", ["tf-default-spiral-l2-momentum", "blobs-crossentropy-adam-l1", "multi-gauss-regression-adam-l2-features"]
+)
 def test_the_classification_project_prints_the_pages_losses(tmp_path, name):
     from core.classification import build_experiment
     from core.codegen_project import classification_project
