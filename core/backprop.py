@@ -286,8 +286,9 @@ class BackpropStepper:
         out = len(layers) - 1
         logits = ", ".join(f"{float(v):.4g}" for v in self.shown.logits[n])
         label = self.y[self.batch][n]
+        outputs, target = ("output", "target value") if label.is_floating_point() else ("logits", "label")
         lines = [
-            f"point {n}: output dL/dz = {_numbers(deltas[0][n])}  (logits {logits}, label {float(label):g})",
+            f"point {n}: output dL/dz = {_numbers(deltas[0][n])}  ({outputs} {logits}, {target} {float(label):g})",
         ]
         for depth, index in enumerate(range(out, layer, -1), start=1):
             d_z = deltas[depth][n]

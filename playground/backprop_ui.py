@@ -96,6 +96,11 @@ def _fmt(value: float) -> str:
     return "nan" if math.isnan(value) else f"{value:.6g}"
 
 
+def _picture(stepper: BackpropStepper) -> str:
+    """What the plane shows: a regression's predicted surface, or a classifier's boundary."""
+    return "surface of predicted values" if stepper.y.is_floating_point() else "boundary"
+
+
 def what_changed(stepper: BackpropStepper) -> None:
     """One paragraph on what the step just run changed."""
     shown = stepper.shown
@@ -113,7 +118,7 @@ def what_changed(stepper: BackpropStepper) -> None:
         "backward": "`loss.backward()` filled every parameter's `.grad` with dL/dparameter for this batch, "
         "by the chain rule from the output back to the inputs. Hover an edge, or pick one below to see its chain.",
         "step": f"`optimizer.step()` moved every parameter against its gradient: w ← w − {stepper.lr:g} · grad. "
-        "The boundary moved with them.",
+        f"The {_picture(stepper)} moved with them.",
     }
     st.markdown(texts[last])
 
@@ -211,7 +216,7 @@ def _editor(stepper: BackpropStepper, chosen: Parameter, names: list[list[str]],
         key=EDIT,
         on_change=_set_value,
         args=(stepper, chosen, label),
-        help="The boundary and the loss change at once; the next forward pass uses it",
+        help=f"The {_picture(stepper)} and the loss change at once; the next forward pass uses it",
     )
     edited = st.session_state.get(EDITED)
     if edited and edited[0] == label:

@@ -16,10 +16,10 @@ import torch
 
 from core.backprop import BackpropStepper
 from core.classification import ClassificationConfig, build_experiment, structure_key
-from core.introspect import decision_grid
+from core.introspect import decision_grid, output_grid
 from core.parameters import Parameter, linear_layers, parameter_name, parameter_tensor
-from playground.evaluation_figures import plane_figure
-from playground.figures import probability_image
+from playground.evaluation_figures import plane_figure, value_plane_figure
+from playground.figures import diverging_image, probability_image
 from playground.live.run import LiveRun
 
 POSITIVE, NEGATIVE = "#1f77b4", "#f28e2b"  # TF Playground's colours: blue positive, orange negative
@@ -171,10 +171,16 @@ def network_figure(stepper: BackpropStepper, names: list[list[str]], chosen: Par
 
 
 def boundary_figure(stepper: BackpropStepper, config: ClassificationConfig, raw_points: np.ndarray) -> go.Figure:
-    """The model's class regions over the plane with the training points; the current batch large and outlined."""
-    probs = decision_grid(stepper.model, config.features, BOUNDARY_RESOLUTION).numpy()
+    """The model's class regions (or predicted values) over the plane with the training points; the batch outlined."""
     labels = stepper.y
     batch = stepper.batch
+    if config.data.regression:
+        surface = diverging_image(output_grid(stepper.model, config.features, BOUNDARY_RESOLUTION).numpy(), 1.0)
+        caption = [f"point {n} of the batch (value {float(labels[i]):.3g})" for n, i in enumerate(batch.tolist())]
+        fig = value_plane_figure(torch.from_numpy(raw_points), labels, batch, caption, surface, "this batch")
+        fig.update_layout(height=330)
+        return fig
+    probs = decision_grid(stepper.model, config.features, BOUNDARY_RESOLUTION).numpy()
     caption = [f"point {n} of the batch (class {int(labels[i])})" for n, i in enumerate(batch.tolist())]
     classes = tuple(f"class {c}" for c in range(int(labels.max()) + 1))
     fig = plane_figure(

@@ -1,4 +1,5 @@
-"""Plotly figures of the Evaluation page: the clickable confusion matrix, ROC / PR curves, the test plane."""
+"""Plotly figures of the Evaluation page: the clickable confusion matrix, ROC / PR curves, the test plane (also
+the backprop page's plane, with a regression's values)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from torch import Tensor
 
 from core.data.toy2d import PLANE_LIMIT
 from core.evaluation import BinaryCurves, ClassCounts
-from playground.figures import CLASS_COLORS, png_data_uri
+from playground.figures import CLASS_COLORS, DIVERGING_SCALE, png_data_uri
 
 TEXT_LIMIT = 20  # up to this many classes every cell shows its number; beyond, hover tells
 UNDEFINED_GREY = "#e6e6e6"  # a 0/0 cell
@@ -191,6 +192,27 @@ def curves_figure(curves: BinaryCurves, counts: ClassCounts, threshold: float) -
     return fig
 
 
+def _plane(boundary: np.ndarray | None) -> go.Figure:
+    """An empty plane [-6, 6]², square, with `boundary` (uint8 [H, W, 3], row 0 at the top) behind."""
+    fig = go.Figure()
+    if boundary is not None:
+        fig.add_layout_image(
+            source=png_data_uri(boundary),
+            xref="x",
+            yref="y",
+            x=-PLANE_LIMIT,
+            y=PLANE_LIMIT,
+            sizex=2 * PLANE_LIMIT,
+            sizey=2 * PLANE_LIMIT,
+            sizing="stretch",
+            layer="below",
+        )
+    fig.update_xaxes(range=[-PLANE_LIMIT, PLANE_LIMIT], zeroline=False, constrain="domain")
+    fig.update_yaxes(range=[-PLANE_LIMIT, PLANE_LIMIT], zeroline=False, scaleanchor="x")
+    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.08})
+    return fig
+
+
 def plane_figure(
     points: Tensor,
     labels: Tensor,
@@ -203,19 +225,7 @@ def plane_figure(
     """The test points on the plane, faded, with the chosen ones large and outlined; the model's boundary behind."""
     xy = points.cpu().numpy()
     y = labels.numpy()
-    fig = go.Figure()
-    if boundary is not None:  # uint8 [H, W, 3], row 0 at the top of the plane
-        fig.add_layout_image(
-            source=png_data_uri(boundary),
-            xref="x",
-            yref="y",
-            x=-PLANE_LIMIT,
-            y=PLANE_LIMIT,
-            sizex=2 * PLANE_LIMIT,
-            sizey=2 * PLANE_LIMIT,
-            sizing="stretch",
-            layer="below",
-        )
+    fig = _plane(boundary)
     for c, name in enumerate(classes):
         mine = y == c
         fig.add_trace(
@@ -229,26 +239,47 @@ def plane_figure(
             )
         )
     chosen = highlight.numpy()
-    if len(chosen):
+    colours = {"color": [CLASS_COLORS[int(y[i]) % len(CLASS_COLORS)] for i in chosen]}
+    return _highlighted(fig, xy[chosen], colours, caption, highlight_name)
+
+
+def _highlighted(fig: go.Figure, xy: np.ndarray, colours: dict, caption: list[str], name: str) -> go.Figure:
+    """`fig` with the points `xy` drawn large and outlined in black, `caption` on hover (none: as it was)."""
+    if len(xy):
         fig.add_trace(
             go.Scatter(
-                x=xy[chosen, 0],
-                y=xy[chosen, 1],
+                x=xy[:, 0],
+                y=xy[:, 1],
                 mode="markers",
-                name=highlight_name,
-                marker={
-                    "color": [CLASS_COLORS[int(y[i]) % len(CLASS_COLORS)] for i in chosen],
-                    "size": 12,
-                    "line": {"color": "black", "width": 2},
-                },
+                name=name,
+                marker={**colours, "size": 12, "line": {"color": "black", "width": 2}},
                 hovertext=[html.escape(text) for text in caption],
                 hoverinfo="text",
             )
         )
-    fig.update_xaxes(range=[-PLANE_LIMIT, PLANE_LIMIT], zeroline=False, constrain="domain")
-    fig.update_yaxes(range=[-PLANE_LIMIT, PLANE_LIMIT], zeroline=False, scaleanchor="x")
-    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.08})
     return fig
+
+
+def value_plane_figure(
+    points: Tensor, values: Tensor, highlight: Tensor, caption: list[str], surface: np.ndarray, highlight_name: str
+) -> go.Figure:
+    """Regression's plane: the points coloured by value (-1 orange .. +1 blue), the chosen ones large; the surface."""
+    xy = points.cpu().numpy()
+    y = values.float().numpy()
+    fig = _plane(surface)
+    colours = {"colorscale": DIVERGING_SCALE, "cmin": -1.0, "cmax": 1.0, "line": {"color": "#555", "width": 0.5}}
+    fig.add_trace(
+        go.Scatter(
+            x=xy[:, 0],
+            y=xy[:, 1],
+            mode="markers",
+            name="points (colour: value)",
+            marker={"color": y, "size": 6, "opacity": 0.6, **colours},
+            hoverinfo="skip",
+        )
+    )
+    chosen = highlight.numpy()
+    return _highlighted(fig, xy[chosen], {**colours, "color": y[chosen]}, caption, highlight_name)
 
 
 def compare_figure(classes: tuple[str, ...], only_a: Tensor, only_b: Tensor, a: str, b: str) -> go.Figure:

@@ -202,7 +202,8 @@ def _live_run(state: MutableMapping[str, Any], page: str, kind: type) -> LiveRun
 def candidates(state: MutableMapping[str, Any]) -> list[Candidate]:
     """Every model of this session that can be evaluated now, in the order of the app's pages."""
     found = []
-    if run := _live_run(state, "classification", Experiment):
+    run = _live_run(state, "classification", Experiment)
+    if run is not None and not run.experiment.regression:  # values, not classes: nothing for a confusion matrix
         found.append(_points_candidate(run))
     if run := _live_run(state, "vision", VisionExperiment):
         found.append(_image_candidate("vision", "Computer vision", run, _vision_test_set(run.experiment)))
