@@ -21,7 +21,8 @@ PAGE = "classification"
 st.title("Classification playground")
 st.caption(
     "A neural network learns to separate coloured points, live: press **Play**, then change the learning rate, "
-    "layers or activation and watch the boundary react (TensorFlow Playground's ideas, in PyTorch)."
+    "layers or activation and watch the boundary react (TensorFlow Playground's ideas, in PyTorch). "
+    "Pick **Regression** as the problem type to fit a value per point instead."
 )
 restore_settings(PAGE, current_seed())
 buttons = st.container()
@@ -30,7 +31,7 @@ controls, live = st.columns([1, 4], gap="medium")
 config = widgets.classification_ui(list(bar), controls, current_seed(), live=live_control)
 if config.data.dataset == OWN:
     with live, st.expander("Your points: click the plane to add one, click a point to remove it", expanded=True):
-        trainable = own_points_editor()
+        trainable = own_points_editor(config.data.regression)
     if trainable is None:
         st.stop()  # too few points, or one class: the editor says which
 device = current_device()

@@ -12,7 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from core.classification import BATCH_CHOICES, OWN, POINT_CHOICES, ClassificationConfig
+from core.classification import (
+    BATCH_CHOICES,
+    OWN,
+    POINT_CHOICES,
+    PROBLEMS,
+    ClassificationConfig,
+    settle_problem,
+)
 from core.data.toy2d import DATASETS
 from core.features import FEATURES
 from core.models import ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_NEURONS
@@ -156,6 +163,7 @@ def _put(obj: Any, path: tuple[str, ...], value: Any) -> Any:
 SETTINGS: dict[str, Setting] = {
     setting.url: setting
     for setting in (
+        Setting("problem", ("data", "problem"), Choice(PROBLEMS), "problem"),
         Setting("dataset", ("data", "dataset"), Choice((*DATASETS, OWN)), "dataset"),
         Setting("noise", ("data", "noise"), IntRange(0, 50), "noise"),
         Setting("train", ("data", "train_percent"), IntRange(10, 90, 5), "train"),
@@ -214,7 +222,7 @@ def decode(
             notices.append(
                 f"Ignored {name}={text[:MAX_SHOWN_IN_NOTICE]!r} from the link: not a valid value; used {fallback!r}."
             )
-    return config, notices
+    return settle_problem(config), notices
 
 
 def widget_values(config: ClassificationConfig) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from core.classification import OWN, ClassificationConfig
 from playground.classification_settings import decode, encode, widget_values
 from playground.classification_widgets import fill_missing
 from playground.literal import literal
-from playground.own_points_ui import POINTS
+from playground.own_points_ui import POINTS, VALUES
 from playground.sidebar import SEED_KEY
 
 
@@ -22,7 +22,7 @@ def restore_settings(page: str, seed: int) -> None:
         config, notices = decode(st.query_params.to_dict(), ClassificationConfig(seed=seed))
         for notice in notices:
             st.info(literal(notice))
-        if config.data.dataset == OWN and POINTS not in st.session_state:
+        if config.data.dataset == OWN and (VALUES if config.data.regression else POINTS) not in st.session_state:
             st.info("A link cannot carry your own points: here is an example set. Upload your CSV or click the plane.")
         st.session_state[saved_key] = config
         fill_missing(st.session_state, widget_values(config), overwrite=True)

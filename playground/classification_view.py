@@ -10,7 +10,7 @@ import streamlit as st
 import torch
 
 from core.data.toy2d import PLANE_LIMIT
-from core.introspect import decision_grid, neuron_maps
+from core.introspect import decision_grid, neuron_maps, output_grid
 from core.parameters import linear_layers, unit_columns
 from playground.figures import (
     CLASS_COLORS,
@@ -21,6 +21,7 @@ from playground.figures import (
     png_data_uri,
     signed_tiles,
     tile_sheet,
+    value_index_image,
 )
 from playground.live.run import LiveRun
 
@@ -73,16 +74,23 @@ def weight_picture(model: torch.nn.Module) -> list[dict[str, list]]:
     ]
 
 
+def output_picture(run: LiveRun) -> np.ndarray:
+    """The output over the plane as compact pixels: class and confidence, or (regression) the value's colour step."""
+    experiment = run.experiment
+    model, features = run.trainer.model, experiment.config.features
+    if experiment.regression:
+        return value_index_image(output_grid(model, features, BOUNDARY_RESOLUTION).numpy())
+    return class_confidence_image(decision_grid(model, features, BOUNDARY_RESOLUTION).numpy())
+
+
 def classification_pictures(run: LiveRun) -> dict[str, Any]:
-    """The frame's pictures: the boundary (class, confidence), one sheet of neuron maps per layer, the weights."""
-    config = run.experiment.config
-    probs = decision_grid(run.trainer.model, config.features, BOUNDARY_RESOLUTION).numpy()
+    """The frame's pictures: the output (boundary or surface), one sheet of neuron maps per layer, the weights."""
     cache = run.experiment.view_cache
     now = time.monotonic()
     if not run.running or now - cache.get("neurons_at", 0.0) >= NEURON_INTERVAL_S or "neurons" not in cache:
         cache["neurons"], cache["neurons_at"] = _neuron_sheets(run), now  # unchanged sheets are not re-sent
     return {
-        "boundary": png_data_uri(class_confidence_image(probs)),
+        "boundary": png_data_uri(output_picture(run)),
         "neurons": cache["neurons"],
         "weights": weight_picture(run.trainer.model),
     }
@@ -92,10 +100,12 @@ def live_view_data(run: LiveRun, show_test: bool, discretize: bool) -> dict[str,
     """The points, colours and options the live view draws under the frames."""
     experiment = run.experiment
 
+    target = (lambda v: round(float(v), 3)) if experiment.regression else int  # a value, or a class
+
     def rows(points: tuple) -> list[list[float]]:
         X, y = points
         pairs = zip(X.tolist(), y.tolist(), strict=True)
-        return [[round(float(a), 3), round(float(b), 3), int(c)] for (a, b), c in pairs]
+        return [[round(float(a), 3), round(float(b), 3), target(c)] for (a, b), c in pairs]
 
     if "points" not in experiment.view_cache:  # a run's points never change: convert them once, not every rerun
         experiment.view_cache["points"] = {"train": rows(experiment.raw_train), "test": rows(experiment.raw_test)}
@@ -109,6 +119,7 @@ def live_view_data(run: LiveRun, show_test: bool, discretize: bool) -> dict[str,
         "show_test": show_test,
         "discretize": discretize,
         "view": "classification",
+        "surface": experiment.regression,  # values on orange (-1) .. white .. blue (+1), not classes
         "units": unit_columns(experiment.config.features, run.trainer.model),
     }
 

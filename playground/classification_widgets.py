@@ -12,13 +12,22 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from core.classification import OWN, ClassificationConfig, DataConfig, TrainConfig
+from core.classification import (
+    FIRST_DATASET,
+    OWN,
+    PROBLEMS,
+    REGRESSION,
+    ClassificationConfig,
+    DataConfig,
+    TrainConfig,
+    datasets_for,
+)
 from core.data.toy2d import DATASETS
 from core.features import FEATURES
 from core.models import MLPConfig
 from core.objectives import LOSSES, loss_label
 from playground.classification_settings import K, domain
-from playground.own_points_ui import own_points
+from playground.own_points_ui import own_data
 
 REGEN_KEY = K + "regen"  # not a widget: the Regenerate counter
 START_KEY = K + "start"  # not a widget: the New start counter (which draw of starting weights)
@@ -59,6 +68,12 @@ def _dataset_changed() -> None:
         st.session_state[K + "noise"] = DATASET_NOISE[dataset]
 
 
+def _problem_changed() -> None:
+    # Each problem type has its own data sets: show its first one (a learner's own points stay their own).
+    if st.session_state.get(K + "dataset") != OWN:
+        st.session_state[K + "dataset"] = FIRST_DATASET[st.session_state.get(K + "problem", PROBLEMS[0])]
+
+
 def draw_in(box: DeltaGenerator, widget: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`widget(*args, **kwargs)` (e.g. st.select_slider) drawn in `box`; returns its value."""
     with box:
@@ -91,20 +106,28 @@ def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
     The batch size changes a running model: `live` draws it (see live_train).
     """
     box.markdown("#### Data")
+    problem = box.selectbox(
+        "Problem type",
+        PROBLEMS,
+        key=K + "problem",
+        format_func=str.capitalize,
+        on_change=_problem_changed,
+        help="Classification: each point has a class. Regression: each point has a value to fit (MSE).",
+    )
+    choices = datasets_for(problem)
+    if st.session_state.get(K + "dataset") not in choices:  # e.g. a link naming another problem's set
+        st.session_state[K + "dataset"] = choices[0]
     dataset = box.selectbox(
         "Which data set?",
-        [*DATASETS, OWN],
+        choices,
         key=K + "dataset",
         format_func=lambda k: DATASETS[k].title if k in DATASETS else "Your own points (click or CSV)",
         on_change=_dataset_changed,
     )
     if dataset == OWN:  # the points come from the editor beside the live view (playground.own_points_ui)
-        split = domain("train")
-        train = box.slider(
-            "Ratio of training to test data (%)", split.low, split.high, step=split.step, key=K + "train"
-        )
+        train = _train_ui(box)
         _batch_ui(box, live)
-        return DataConfig(dataset=OWN, train_percent=train, own=own_points())
+        return DataConfig(dataset=OWN, train_percent=train, own=own_data(problem == REGRESSION), problem=problem)
     # Undrawn widgets lose their keys; fill_missing put the saved class count back before this run.
     classes = int(st.session_state.get(K + "classes", 3))
     if DATASETS[dataset].multiclass:
@@ -133,6 +156,7 @@ def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
         n_classes=classes,
         n_samples=points,
         version=version,
+        problem=problem,
     )
     return data
 
@@ -194,11 +218,16 @@ def live_train(train: TrainConfig, values: Mapping[str, Any]) -> TrainConfig:
 
 
 def training_ui(
-    columns: list[DeltaGenerator], loss_box: DeltaGenerator, n_classes: int, live: LiveControl = draw_in
+    columns: list[DeltaGenerator],
+    loss_box: DeltaGenerator,
+    n_classes: int,
+    live: LiveControl = draw_in,
+    regression: bool = False,
 ) -> tuple[TrainConfig, str]:
     """Learning rate, activation, regularization and optimizer in the top bar; the loss in `loss_box`.
 
-    `live` draws the settings a running model takes (LIVE_KEYS).
+    `live` draws the settings a running model takes (LIVE_KEYS). Regression has one loss (MSE): it is
+    named, not chosen.
 
     Returns:
         The training config and the chosen activation (drawn here, used by the model).
@@ -228,13 +257,20 @@ def training_ui(
         disabled=optimizer != "SGD",
         help="SGD only: a running average of past gradients. Adam has its own.",
     )
-    loss = loss_box.selectbox(
-        "Loss",
-        list(LOSSES),
-        key=K + "loss",
-        format_func=lambda name: loss_label(name, n_classes),
-        help="; ".join(f"{loss_label(name, n_classes)}: {text}" for name, text in LOSSES.items()),
-    )
+    if regression:
+        loss_box.markdown(
+            "`nn.MSELoss()`: the mean of (output − value)² over the points.",
+            help="TF Playground's regression loss. The classification losses compare classes, not values.",
+        )
+        loss = str(st.session_state.get(K + "loss", "auto"))  # kept for when the problem is classification again
+    else:
+        loss = loss_box.selectbox(
+            "Loss",
+            list(LOSSES),
+            key=K + "loss",
+            format_func=lambda name: loss_label(name, n_classes),
+            help="; ".join(f"{loss_label(name, n_classes)}: {text}" for name, text in LOSSES.items()),
+        )
     train = live_train(TrainConfig(loss=loss, optimizer=optimizer, regularization=reg), st.session_state)
     return train, activation
 
@@ -254,7 +290,7 @@ def classification_ui(
     data = data_ui(side, live)
     features = features_ui(side)
     side.markdown("#### Loss")
-    train, activation = training_ui(top, side, data.classes, live)
+    train, activation = training_ui(top, side, data.classes, live, data.regression)
     return ClassificationConfig(
         data=data,
         features=features,

@@ -98,6 +98,17 @@ def diverging_image(values: np.ndarray, scale: float | None = None) -> np.ndarra
     return DIVERGING_PALETTE[index]
 
 
+def value_index_image(values: np.ndarray) -> np.ndarray:
+    """Compact surface pixels for the browser: red = the value's step 0..254 on DIVERGING_PALETTE (-1..1), rest 0.
+
+    The live view colours them (so Discretize is instant there) exactly as diverging_image(values, 1.0) does.
+    """
+    t = np.clip(finite(values), -1.0, 1.0)
+    pixels = np.zeros((*values.shape, 3), dtype=np.uint8)
+    pixels[..., 0] = np.round((t + 1.0) * 127.0)
+    return pixels
+
+
 def signed_tiles(maps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Maps [N, h, w], each on its own symmetric scale, as diverging pixels [N, h, w, 3]; and which are all zero."""
     maps = finite(maps)

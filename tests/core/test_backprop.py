@@ -13,11 +13,13 @@ from core.objectives import make_loss
 
 
 def _stepper(hidden=(3, 2), activation="tanh", n_classes=2, loss="auto", batch=10, seed=3):
-    info = DATASETS["gauss" if n_classes == 2 else "blobs"]
+    """n_classes 0: regression on TF Playground's multi gaussian (MSE on one output)."""
+    info = DATASETS["multi_gauss" if n_classes == 0 else "gauss" if n_classes == 2 else "blobs"]
     X, y = info.generate(60, 0.1, seed=seed, n_classes=n_classes)
-    out = 1 if n_classes == 2 else n_classes
+    out = 1 if n_classes in (0, 2) else n_classes
     model = build_mlp(2, MLPConfig(hidden, activation), out, seed=seed)
-    return BackpropStepper(model, make_loss(loss, n_classes), X, y, lr=0.1, batch_size=batch, seed=seed)
+    loss_fn = make_loss(loss, n_classes, regression=n_classes == 0)
+    return BackpropStepper(model, loss_fn, X, y, lr=0.1, batch_size=batch, seed=seed)
 
 
 def _through_backward(stepper):
@@ -43,6 +45,8 @@ def _every_parameter(stepper):
         ((2, 3), "leaky relu", 3, "mse"),
         ((3,), "gelu", 2, "auto"),
         ((), "linear", 2, "auto"),
+        ((3, 2), "tanh", 0, "auto"),
+        ((4,), "relu", 0, "auto"),
     ],
 )
 def test_the_chain_rule_equals_autograd_for_every_weight_and_bias(hidden, activation, n_classes, loss):
@@ -151,3 +155,11 @@ def test_the_stepper_trains_the_model_like_the_course_loop():
         stepper.advance()
     assert stepper.current_loss() < first
     assert isinstance(stepper.optimizer, torch.optim.SGD) and isinstance(stepper.model, nn.Sequential)
+
+
+def test_a_regression_step_names_its_output_and_target_value():
+    stepper = _stepper(n_classes=0)
+    _through_backward(stepper)
+    rule = stepper.chain_rule(0, 0, 0)
+    assert rule.formula[0] == "output layer: dL/dŷ = 2(ŷ − y) / N"
+    assert "(output " in rule.point_lines[0] and ", target value " in rule.point_lines[0]

@@ -70,3 +70,19 @@ def test_the_extremes_of_every_range_round_trip():
         seed=2**31 - 1,
     )
     assert decode(encode(config)) == (config, [])
+
+
+def test_the_problem_type_round_trips_and_a_built_in_set_decides_it():
+    regression = ClassificationConfig(data=DataConfig(dataset="multi_gauss", noise=20, problem="regression"))
+    assert encode(regression)["problem"] == "regression"
+    assert decode(encode(regression)) == (regression, [])
+    own = ClassificationConfig(data=DataConfig(dataset="own", problem="regression"))
+    assert decode(encode(own))[0] == own  # own points follow the problem type
+    config, notices = decode({"problem": "regression", "dataset": "circle"})  # the set wins, quietly
+    assert config.data.problem == "classification" and not config.data.regression and notices == []
+    config, _ = decode({"dataset": "plane"})  # an old link without a problem type
+    assert config.data.problem == "regression" and config.data.regression
+    config, notices = decode({"problem": "ranking"})
+    assert config == ClassificationConfig() and notices == [
+        "Ignored problem='ranking' from the link: not a valid value; used 'classification'."
+    ]

@@ -22,10 +22,34 @@ function sizeCanvas(canvas) {
   return ratio;
 }
 
+// A value on TF Playground's regression scale: orange (-1) .. white (0) .. blue (+1), as DIVERGING_PALETTE.
+function valueColour(value, palette) {
+  const t = Math.max(-1, Math.min(1, value));
+  const end = t >= 0 ? palette[1] : palette[0];
+  return WHITE.map((w, c) => Math.round(w + (end[c] - w) * Math.abs(t)));
+}
+
+function rgbText(rgb) {
+  return `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
+}
+
+// A regression's surface arrives as a PNG whose red channel is the value's step 0..254 on -1..1.
+function colourSurface(data, src, out) {
+  const palette = data.colors.slice(0, 2).map(hexToRgb);
+  for (let i = 0; i < src.length; i += 4) {
+    const t = src[i] / 127 - 1;
+    const colour = valueColour(data.discretize ? (t > 0 ? 1 : t < 0 ? -1 : 0) : t, palette);
+    for (let c = 0; c < 3; c++) out.data[i + c] = colour[c];
+    out.data[i + 3] = 255;
+  }
+  return out;
+}
+
 // The boundary arrives as a PNG whose red channel is the winning class and green its confidence.
 function colourBoundary(state) {
   const { data, decoded } = state;
   if (!decoded) return null;
+  if (data.surface) return colourSurface(data, decoded.data, new ImageData(decoded.width, decoded.height));
   const palette = data.colors.map(hexToRgb);
   const [base, gain] = data.tint;
   const out = new ImageData(decoded.width, decoded.height);
@@ -80,16 +104,18 @@ function drawBoundary(root, state) {
   const radius = 3.4 * ratio;
   const sets = [["train", true]];
   if (data.show_test) sets.push(["test", false]);
+  const ends = data.colors.slice(0, 2).map(hexToRgb);
   for (const [name, filled] of sets) {
     for (const [x, y, label] of data.points[name]) {
-      const colour = data.colors[label % data.colors.length];
+      // A class's colour, or (regression) the value's colour on the surface's own scale.
+      const colour = data.surface ? rgbText(valueColour(label, ends)) : data.colors[label % data.colors.length];
       ctx.beginPath();
       ctx.arc(toX(x), toY(y), radius, 0, 2 * Math.PI);
       if (filled) {
         ctx.fillStyle = colour;
         ctx.fill();
         ctx.lineWidth = 0.8 * ratio;
-        ctx.strokeStyle = "#fff";
+        ctx.strokeStyle = data.surface ? "#666" : "#fff"; // a value near 0 is white: a grey ring keeps it visible
         ctx.stroke();
       } else {
         ctx.lineWidth = 1.8 * ratio;
@@ -361,6 +387,14 @@ function drawLegend(root, data) {
     ].join("");
     return;
   }
+  if (data.surface) {
+    legend.innerHTML = [
+      `<span class="pg-scale" style="--low:${data.colors[0]};--high:${data.colors[1]}">−1</span><span class="pg-scale-end">+1: the value, as the plane's colour</span>`,
+      '<span class="pg-dot">train: filled</span>',
+      data.show_test ? '<span class="pg-ring" style="--swatch:#666">test: rings</span>' : "",
+    ].join("");
+    return;
+  }
   for (let c = 0; c < data.n_classes; c++) {
     parts.push(`<span style="--swatch:${data.colors[c]}">train: class ${c}</span>`);
   }
@@ -622,10 +656,12 @@ export default function (component) {
   }
   root.classList.toggle("pg-regression", data.view === "regression");
   root.classList.toggle("pg-images", data.view === "images");
+  root.classList.toggle("pg-surface", Boolean(data.surface)); // regression on the plane: no accuracy
   root.classList.toggle("pg-stacked", Boolean(data.stacked)); // a narrow column: pictures above, charts below
   root.querySelector(".pg-neurons h4").textContent = data.sheets_title || "What each neuron sees";
   root.querySelector(".pg-neurons .pg-caption").hidden = data.view === "images";
   root.querySelector(".pg-output-title").textContent = data.view === "regression" ? "Predictions" : "Output";
+  root.querySelector(".pg-boundary").setAttribute("aria-label", data.surface ? "Predicted value over the plane" : "Decision boundary");
   drawLegend(root, data);
   if (state.stream !== data.stream || !state.source) connect(root, state);
   else reportStopped(state);
