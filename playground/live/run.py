@@ -17,6 +17,7 @@ live while a worker trains them. Nothing here calls Streamlit.
 from __future__ import annotations
 
 import contextlib
+import math
 import secrets
 import threading
 import time
@@ -109,6 +110,7 @@ class LiveRun:
         self.running = False
         self.message: str | None = None  # why training stopped, or a notice that it is not learning
         self.watch = ProgressWatch()  # notices a finite loss that is unstable or not falling
+        self.stops: list[tuple[int, float]] = []  # (epoch, learning rate) where it stopped by itself: blew up
         self.meter = RateMeter()
         self.sample_meter = RateMeter()  # training examples per second (images per second on image pages)
         self.lock = threading.RLock()  # held while training or reading the model
@@ -280,7 +282,7 @@ class LiveRun:
         """
         self.taken_while_playing = returned.running  # False when it stopped by itself (a budget, a divergence)
         self.experiment = returned.experiment
-        self.watch, self.message = returned.watch, returned.message
+        self.watch, self.message, self.stops = returned.watch, returned.message, returned.stops
         self._extend(returned.history)
         self.running = False
         self.host = None
@@ -313,6 +315,7 @@ class LiveRun:
             self.message = verdict.message
             if verdict.stop:
                 self.running = False  # the trainer takes this run off its list after this slice
+                self.stops.append((record.epoch, self.trainer.learning_rate))
         elif self.message and self.running and not self.watch.recent:  # a new learning rate: a new watch
             self.message = None
         self._extend([record])
@@ -320,6 +323,7 @@ class LiveRun:
     def _diverged(self, error: TrainingDiverged) -> None:
         self.running = False
         self.message = str(error)
+        self.stops.append((error.epoch, error.learning_rate if error.learning_rate is not None else math.inf))
 
     def advance(self, budget_s: float, max_epochs: int | None = None) -> int:
         """Train whole epochs until `budget_s` seconds pass (at least one); returns epochs done.

@@ -123,6 +123,8 @@ def test_a_divergence_in_a_worker_stops_with_the_message_and_finite_weights(pool
     assert wait_until(lambda: not run.running, timeout_s=60)
     assert run.host is None and "learning rate" in run.message
     assert all(torch.isfinite(p).all() for p in run.trainer.model.parameters())
+    assert len(run.stops) == 1 and run.stops[0] == (run.stops[0][0], 10.0)  # where it blew up came home too
+    assert run.stops[0][0] >= 1 and all(r.epoch < run.stops[0][0] for r in run.history)
 
 
 def test_at_home_holds_the_run_here_and_sends_it_back(pool):
