@@ -1,0 +1,302 @@
+"""Challenges a page sets, checked on the learner's own run as the page measured it.
+
+A challenge is a sentence, hints to show one at a time, and a check: a pure function of an Attempt (the
+run's settings, its epoch records, where it stopped by itself, and what else the page draws from it, such
+as the workflow's (weight, bias) path). The page builds the Attempt from the same run it draws, so a
+challenge is met by what the learner sees, never by a second computation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.engine import EpochRecord
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a learner's run did, as its page measured it."""
+
+    config: Any  # the page's frozen config as the run trains now
+    records: Sequence[EpochRecord]  # the run's epochs so far (a long run's may be thinned, the last one kept)
+    stops: Sequence[tuple[int, float]] = ()  # (epoch, learning rate) where it stopped by itself (blew up)
+    path: Sequence[tuple[float, float]] = ()  # the workflow's (weight, bias) at the start and after each epoch
+    extra: dict[str, Any] = field(default_factory=dict)  # anything else a page measures for its checks
+
+    @property
+    def epochs(self) -> int:
+        """Epochs trained so far."""
+        return self.records[-1].epoch if self.records else 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether an attempt meets a challenge, and one line on how close it is."""
+
+    met: bool
+    progress: str  # e.g. "best test accuracy 84.0 % (needs 90 %)"
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """One task on one page."""
+
+    key: str  # stable: the browser keeps the keys of met challenges
+    page: str  # the page that sets it
+    title: str  # the task, one sentence
+    hints: tuple[str, ...]  # shown one at a time, on request
+    check: Callable[[Attempt], Verdict]  # a module-level function: pure, testable
+
+
+def _best(records: Sequence[EpochRecord], name: str) -> float | None:
+    values = [getattr(r, name) for r in records if getattr(r, name) is not None and math.isfinite(getattr(r, name))]
+    if not values:
+        return None
+    return max(values) if name.endswith("acc") else min(values)
+
+
+def _percent(value: float | None) -> str:
+    return "none yet" if value is None else f"{100 * value:.1f} %"
+
+
+def _accuracy_goal(attempt: Attempt, goal: float, what: str, wrong: str | None) -> Verdict:
+    """Met when the settings are right (`wrong` is None) and some epoch reached `goal` test accuracy."""
+    best = _best(attempt.records, "test_acc")
+    if wrong is not None:
+        return Verdict(False, wrong)
+    progress = f"best test accuracy {_percent(best)} on {what} (needs {100 * goal:.0f} %)"
+    return Verdict(best is not None and best >= goal - 1e-9, progress)
+
+
+# ---- the classification playground ------------------------------------------------------------------------
+
+
+def spiral_two_layers(attempt: Attempt) -> Verdict:
+    """The spiral at 90 % test accuracy with at most two hidden layers."""
+    config = attempt.config
+    wrong = None
+    if config.data.dataset != "spiral":
+        wrong = "Pick the Spiral (TF Playground) data set."
+    elif len(config.model.hidden) > 2:
+        wrong = f"{len(config.model.hidden)} hidden layers: at most two."
+    return _accuracy_goal(attempt, 0.9, "the spiral", wrong)
+
+
+def xor_without_hidden_layers(attempt: Attempt) -> Verdict:
+    """Exclusive or at 95 % test accuracy with no hidden layer at all."""
+    config = attempt.config
+    wrong = None
+    if config.data.dataset != "xor":
+        wrong = "Pick the Exclusive or (TF Playground) data set."
+    elif config.model.hidden:
+        wrong = f"{len(config.model.hidden)} hidden layer(s): set Hidden layers to 0."
+    return _accuracy_goal(attempt, 0.95, "exclusive or", wrong)
+
+
+def small_circle(attempt: Attempt) -> Verdict:
+    """The circle at 95 % test accuracy with x1 and x2 alone and one hidden layer of at most 3 neurons."""
+    config = attempt.config
+    wrong = None
+    if config.data.dataset != "circle":
+        wrong = "Pick the Circle (TF Playground) data set."
+    elif config.features != ("x1", "x2"):
+        wrong = "Use the inputs x1 and x2 alone."
+    elif len(config.model.hidden) != 1 or config.model.hidden[0] > 3:
+        wrong = "Use one hidden layer of at most 3 neurons."
+    return _accuracy_goal(attempt, 0.95, "the circle", wrong)
+
+
+RESCUE_ACCURACY = 0.8
+
+
+def diverge_then_rescue(attempt: Attempt) -> Verdict:
+    """A run that blew up (stopped by itself) and then, at a lower learning rate, reached 80 % test accuracy."""
+    if not attempt.stops:
+        return Verdict(False, "This run has not blown up yet: raise the learning rate to 3 or 10 and press Play.")
+    epoch, rate = attempt.stops[-1]
+    later = [r for r in attempt.records if r.epoch > epoch]
+    best = _best(later, "test_acc")
+    now = attempt.config.train.learning_rate
+    if now >= rate:
+        return Verdict(False, f"It blew up at learning rate {rate:g} in epoch {epoch}: lower it, then press Play.")
+    goal = RESCUE_ACCURACY
+    progress = f"after the blow-up: best test accuracy {_percent(best)} (needs {100 * goal:.0f} %)"
+    return Verdict(best is not None and best >= goal, progress)
+
+
+FIT_LOSS = 0.02
+
+
+def fit_multi_gaussian(attempt: Attempt) -> Verdict:
+    """TF Playground's multi gaussian (regression) to a test loss of at most 0.02."""
+    if attempt.config.data.dataset != "multi_gauss":
+        return Verdict(False, "Choose Regression as the problem type, then the Multi gaussian data set.")
+    best = _best(attempt.records, "test_loss")
+    shown = "none yet" if best is None else f"{best:.4f}"
+    return Verdict(best is not None and best <= FIT_LOSS, f"best test loss {shown} (needs at most {FIT_LOSS})")
+
+
+# ---- the workflow page -------------------------------------------------------------------------------------
+
+
+TRUTH_TOLERANCE = 0.01
+TRUTH_EPOCHS = 100  # the course's settings need 166
+
+
+def first_epoch_within(path: Sequence[tuple[float, float]], weight: float, bias: float, tol: float) -> int | None:
+    """The first epoch after which (w, b) is within `tol` of (weight, bias) in both; 0 is the start."""
+    for epoch, (w, b) in enumerate(path):
+        if abs(w - weight) <= tol and abs(b - bias) <= tol:
+            return epoch
+    return None
+
+
+def truth_with_sgd(attempt: Attempt) -> Verdict:
+    """Within 0.01 of the true weight and bias with SGD, in under 100 epochs."""
+    config = attempt.config
+    if config.data.target != "line" or config.model.kind == "mlp":
+        return Verdict(False, "Use the straight line and a linear model (the course's, or nn.Linear).")
+    if config.train.optimizer != "SGD":
+        return Verdict(False, "Use SGD (momentum allowed).")
+    path = attempt.path
+    if len(path) != attempt.epochs + 1:  # a thinned path (a long or fast run): epochs no longer line up
+        return Verdict(False, "Pause to check this run (it is too long or too fast to follow while it trains).")
+    epoch = first_epoch_within(path, config.data.weight, config.data.bias, TRUTH_TOLERANCE)
+    if epoch is None:
+        w, b = path[-1] if path else (float("nan"), float("nan"))
+        return Verdict(
+            False,
+            f"now weight {w:.4f}, bias {b:.4f} after {attempt.epochs} epochs "
+            f"(needs {config.data.weight:g} ± {TRUTH_TOLERANCE}, {config.data.bias:g} ± {TRUTH_TOLERANCE})",
+        )
+    return Verdict(epoch < TRUTH_EPOCHS, f"within {TRUTH_TOLERANCE} after {epoch} epochs (needs under {TRUTH_EPOCHS})")
+
+
+FAST_LOSS, FAST_EPOCHS = 0.005, 100
+
+
+def fast_line(attempt: Attempt) -> Verdict:
+    """The straight line to a train loss of at most 0.005 within 100 epochs, with plain SGD (no momentum)."""
+    config = attempt.config
+    if config.data.target != "line" or config.train.optimizer != "SGD" or config.train.momentum:
+        return Verdict(False, "Use the straight line and SGD with momentum 0.")
+    early = [r for r in attempt.records if r.epoch <= FAST_EPOCHS]
+    best = _best(early, "train_loss")
+    shown = "none yet" if best is None else f"{best:.4f}"
+    return Verdict(
+        best is not None and best <= FAST_LOSS,
+        f"best train loss in the first {FAST_EPOCHS} epochs {shown} (needs at most {FAST_LOSS})",
+    )
+
+
+CURVE_LOSS = 0.02
+
+
+def fit_the_sine(attempt: Attempt) -> Verdict:
+    """The sine curve to a train loss of at most 0.02: a straight line cannot."""
+    if attempt.config.data.target != "sine":
+        return Verdict(False, "Pick the sine curve as the data.")
+    best = _best(attempt.records, "train_loss")
+    shown = "none yet" if best is None else f"{best:.4f}"
+    return Verdict(best is not None and best <= CURVE_LOSS, f"best train loss {shown} (needs at most {CURVE_LOSS})")
+
+
+CHALLENGES: tuple[Challenge, ...] = (
+    Challenge(
+        "classification/spiral",
+        "classification",
+        "Separate TF Playground's spiral at 90 % test accuracy with at most two hidden layers.",
+        (
+            "With x1 and x2 alone a small network struggles: add the inputs sin x1 and sin x2.",
+            "Give both layers 6 to 8 neurons; tanh or ReLU both work.",
+            "If the loss jumps about, lower the learning rate to 0.01 and let it train longer.",
+        ),
+        spiral_two_layers,
+    ),
+    Challenge(
+        "classification/xor",
+        "classification",
+        "Classify exclusive or at 95 % test accuracy without a single hidden layer.",
+        (
+            "Without hidden layers the boundary is a straight line in the inputs you give it.",
+            "One input makes the four quadrants separable by a line: which feature is positive in two of them?",
+            "Tick x1*x2 (it is positive where x1 and x2 share a sign).",
+        ),
+        xor_without_hidden_layers,
+    ),
+    Challenge(
+        "classification/circle",
+        "classification",
+        "Separate the circle at 95 % test accuracy using only x1 and x2 and one hidden layer of at most 3 neurons.",
+        (
+            "Each neuron draws one straight line; how many lines make a shape that encloses the centre?",
+            "Three neurons can draw a triangle around the blue points.",
+            "Try 3 neurons with tanh or ReLU and a learning rate of 0.03 to 0.1.",
+        ),
+        small_circle,
+    ),
+    Challenge(
+        "classification/rescue",
+        "classification",
+        "Make a run blow up with a learning rate that is too large, then rescue the same run: lower the rate and "
+        "train it back above 80 % test accuracy.",
+        (
+            "A learning rate of 10 makes most networks blow up within a few epochs.",
+            "When it stops, the app puts back the last good weights: nothing is lost.",
+            "Lower the learning rate (0.03 is TF Playground's default) and press Play, without Reset.",
+        ),
+        diverge_then_rescue,
+    ),
+    Challenge(
+        "classification/multi-gauss",
+        "classification",
+        "Regression: fit TF Playground's multi gaussian to a test loss of at most 0.02.",
+        (
+            "Choose Regression as the problem type, then the Multi gaussian data set.",
+            "Six bumps need more than a few straight lines: try two hidden layers of 8.",
+            "Be patient, or try Adam with a learning rate of 0.01.",
+        ),
+        fit_multi_gaussian,
+    ),
+    Challenge(
+        "workflow/truth",
+        "workflow",
+        "Get within 0.01 of the true weight and bias with SGD in under 100 epochs (the course's settings need 166).",
+        (
+            "Watch the path on the loss landscape: it creeps along a long, flat valley.",
+            "Momentum keeps the speed the gradient built up, along the valley.",
+            "Try momentum 0.9 with the course's learning rate of 0.01.",
+        ),
+        truth_with_sgd,
+    ),
+    Challenge(
+        "workflow/fast",
+        "workflow",
+        "Bring the straight line's train loss to at most 0.005 within 100 epochs with plain SGD (momentum 0).",
+        (
+            "The learning rate alone is not enough: at 0.1, L1 loss stalls around 0.075.",
+            "L1's gradient has the same size however close you are; MSE's shrinks as you get closer.",
+            "Try MSE with a learning rate of 0.1.",
+        ),
+        fast_line,
+    ),
+    Challenge(
+        "workflow/sine",
+        "workflow",
+        "Fit the sine curve to a train loss of at most 0.02. (A straight line cannot: see why.)",
+        (
+            "Pick the sine curve and watch a straight line give up.",
+            "Pick the small MLP as the model: its hidden layers can bend.",
+            "Adam with a learning rate of 0.01 gets there in a few hundred epochs (MSE a little sooner).",
+        ),
+        fit_the_sine,
+    ),
+)
+
+
+def challenges_for(page: str) -> tuple[Challenge, ...]:
+    """The challenges one page sets, in the order a learner meets them."""
+    return tuple(challenge for challenge in CHALLENGES if challenge.page == page)

@@ -1,0 +1,143 @@
+"""Every challenge's check on a run that meets it and on runs that do not (wrong settings, not there yet).
+
+Where a real run is quick, the run is real: the same engine the page trains with.
+"""
+
+from dataclasses import replace
+
+from core.challenges import (
+    CHALLENGES,
+    Attempt,
+    challenges_for,
+    diverge_then_rescue,
+    fast_line,
+    first_epoch_within,
+    fit_multi_gaussian,
+    fit_the_sine,
+    small_circle,
+    spiral_two_layers,
+    truth_with_sgd,
+    xor_without_hidden_layers,
+)
+from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment
+from core.engine import EpochRecord
+from core.models import MLPConfig
+from core.regression import RegressionConfig, RegressionData, RegressionModelConfig, RegressionTrain, build_regression
+
+
+def _records(*accs, losses=None):
+    losses = losses or [0.5] * len(accs)
+    pairs = enumerate(zip(accs, losses, strict=True))
+    return [EpochRecord(i + 1, loss, acc, loss, acc, 0.01) for i, (acc, loss) in pairs]
+
+
+def _train(config, epochs):
+    trainer = build_experiment(config).trainer
+    return [trainer.run_epoch() for _ in range(epochs)]
+
+
+def test_every_page_sets_three_to_six_challenges_with_hints_and_unique_keys():
+    for page in ("classification", "workflow"):
+        assert 3 <= len(challenges_for(page)) <= 6
+    assert len({c.key for c in CHALLENGES}) == len(CHALLENGES)
+    assert all(c.hints and c.title.endswith((".", ")")) for c in CHALLENGES)
+
+
+def test_xor_without_hidden_layers_is_met_by_a_real_run_with_the_product_feature():
+    config = ClassificationConfig(
+        data=DataConfig(dataset="xor"), features=("x1", "x2", "x1*x2"), model=MLPConfig((), "tanh"),
+        train=TrainConfig(learning_rate=0.1),
+    )  # fmt: skip
+    verdict = xor_without_hidden_layers(Attempt(config, _train(config, 40)))
+    assert verdict.met and "needs 95 %" in verdict.progress
+    plain = replace(config, features=("x1", "x2"))
+    assert not xor_without_hidden_layers(Attempt(plain, _train(plain, 40))).met  # a line cannot
+    hidden = replace(config, model=MLPConfig((2,), "tanh"))
+    verdict = xor_without_hidden_layers(Attempt(hidden, _records(1.0)))
+    assert not verdict.met and "set Hidden layers to 0" in verdict.progress
+    assert not xor_without_hidden_layers(Attempt(ClassificationConfig(), _records(1.0))).met  # another data set
+
+
+def test_the_spiral_needs_ninety_percent_and_at_most_two_layers():
+    config = ClassificationConfig(data=DataConfig(dataset="spiral"), model=MLPConfig((8, 8), "tanh"))
+    assert spiral_two_layers(Attempt(config, _records(0.5, 0.92, 0.88))).met  # reached once: met
+    assert not spiral_two_layers(Attempt(config, _records(0.5, 0.89))).met
+    deep = replace(config, model=MLPConfig((8, 8, 8), "tanh"))
+    assert "at most two" in spiral_two_layers(Attempt(deep, _records(1.0))).progress
+    assert not spiral_two_layers(Attempt(config, [])).met
+
+
+def test_the_small_circle_is_met_by_a_real_run_of_three_neurons():
+    config = ClassificationConfig(model=MLPConfig((3,), "tanh"), train=TrainConfig(learning_rate=0.1))
+    assert small_circle(Attempt(config, _train(config, 150))).met
+    four = replace(config, model=MLPConfig((4,), "tanh"))
+    assert "at most 3 neurons" in small_circle(Attempt(four, _records(1.0))).progress
+    squares = replace(config, features=("x1", "x2", "x1^2"))
+    assert "x1 and x2 alone" in small_circle(Attempt(squares, _records(1.0))).progress
+
+
+def test_a_blow_up_then_a_lower_rate_rescues_the_run():
+    config = ClassificationConfig(train=TrainConfig(learning_rate=0.03))
+    before = _records(0.6, 0.7)
+    stops = [(3, 10.0)]  # it stopped by itself in epoch 3 at learning rate 10
+    after = [replace(r, epoch=r.epoch + 3) for r in _records(0.5, 0.85)]
+    verdict = diverge_then_rescue(Attempt(config, before + after, stops))
+    assert verdict.met and "after the blow-up: best test accuracy 85.0 %" in verdict.progress
+    assert not diverge_then_rescue(Attempt(config, before + after[:1], stops)).met  # not back yet
+    high = replace(config, train=TrainConfig(learning_rate=10.0))
+    assert "lower it" in diverge_then_rescue(Attempt(high, before + after, stops)).progress
+    assert "has not blown up" in diverge_then_rescue(Attempt(config, before + after)).progress
+    early = _records(0.9, 0.95)  # good epochs before the blow-up do not count
+    assert not diverge_then_rescue(Attempt(config, early, [(3, 10.0)])).met
+
+
+def test_the_multi_gaussian_needs_a_test_loss_of_at_most_two_hundredths():
+    config = ClassificationConfig(data=DataConfig(dataset="multi_gauss"))
+    assert fit_multi_gaussian(Attempt(config, _records(None, None, losses=[0.1, 0.019]))).met
+    assert not fit_multi_gaussian(Attempt(config, _records(None, losses=[0.021]))).met
+    assert "Regression" in fit_multi_gaussian(Attempt(ClassificationConfig(), _records(0.9))).progress
+
+
+def _workflow(config, epochs):
+    experiment = build_regression(config)
+    records = [experiment.trainer.run_epoch() for _ in range(epochs)]
+    return Attempt(experiment.config, records, path=list(experiment.path))
+
+
+def test_the_truth_within_a_hundredth_with_sgd_in_under_a_hundred_epochs():
+    course = RegressionConfig()  # L1, lr 0.01: within 0.01 after 166 epochs
+    verdict = truth_with_sgd(_workflow(course, 99))
+    assert not verdict.met and "now weight" in verdict.progress
+    verdict = truth_with_sgd(_workflow(course, 200))
+    assert not verdict.met and verdict.progress == "within 0.01 after 166 epochs (needs under 100)"
+    quick = RegressionConfig(train=RegressionTrain(momentum=0.9))  # the hint: 45 epochs
+    verdict = truth_with_sgd(_workflow(quick, 100))
+    assert verdict.met and "after" in verdict.progress
+    adam = replace(quick, train=RegressionTrain(loss="MSE", optimizer="Adam", learning_rate=0.1))
+    assert "Use SGD" in truth_with_sgd(_workflow(adam, 5)).progress
+    thinned = _workflow(quick, 20)
+    assert "Pause to check" in truth_with_sgd(replace(thinned, path=thinned.path[::2])).progress
+
+
+def test_first_epoch_within_counts_the_start_as_epoch_zero():
+    path = [(0.0, 0.0), (0.5, 0.2), (0.695, 0.305), (0.7, 0.3)]
+    assert first_epoch_within(path, 0.7, 0.3, 0.01) == 2
+    assert first_epoch_within(path[:2], 0.7, 0.3, 0.01) is None
+
+
+def test_the_fast_line_and_the_sine():
+    line = RegressionConfig(train=RegressionTrain(loss="MSE", learning_rate=0.1))
+    assert fast_line(_workflow(line, 100)).met
+    assert not fast_line(_workflow(RegressionConfig(), 100)).met  # the course's pace
+    assert not fast_line(_workflow(replace(line, train=RegressionTrain(learning_rate=0.1)), 100)).met  # L1 stalls
+    momentum = replace(line, train=RegressionTrain(loss="MSE", learning_rate=0.1, momentum=0.9))
+    assert "momentum 0" in fast_line(_workflow(momentum, 3)).progress
+    sine = RegressionConfig(
+        data=RegressionData(target="sine"),
+        model=RegressionModelConfig(kind="mlp"),
+        train=RegressionTrain(optimizer="Adam", learning_rate=0.01),
+    )
+    assert fit_the_sine(_workflow(sine, 600)).met
+    straight = replace(sine, model=RegressionModelConfig(kind="linear"))
+    verdict = fit_the_sine(_workflow(straight, 600))
+    assert not verdict.met and "best train loss" in verdict.progress
