@@ -6,9 +6,10 @@ from core.classification import OWN, build_experiment, structure_key
 from core.codegen_classification import classification_script
 from core.codegen_project import classification_project, project_zip
 from playground import classification_widgets as widgets
+from playground.challenges_ui import challenge_panel
 from playground.classification_quick import live_control
 from playground.classification_urlsync import restore_settings, save_settings
-from playground.classification_view import classification_pictures, closer_look, live_view_data
+from playground.classification_view import classification_attempt, classification_pictures, closer_look, live_view_data
 from playground.classification_weights import weight_editor
 from playground.code_ui import show_code
 from playground.live.controls import live_view, transport_controls
@@ -54,6 +55,7 @@ with live:
     discretize = toggles.toggle("Discretize output", key=PAGE + "/discretize")
     view = live_view_data(run, show_test, discretize)
     weight_editor(run, live_view(PAGE, run, view), view["units"])
+    challenge_panel(PAGE, run, lambda: classification_attempt(run))
     closer = st.expander("Look closer at one neuron", key=PAGE + "/closer", on_change="rerun")
     if closer.open:  # drawn only while open: every click would otherwise pay for a plotly figure
         with closer:

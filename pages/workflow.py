@@ -5,12 +5,13 @@ import streamlit as st
 from core.codegen_project import project_zip, regression_project
 from core.codegen_regression import regression_script
 from core.regression import build_regression, weight_and_bias
+from playground.challenges_ui import challenge_panel
 from playground.checkpoint_ui import save_and_load
 from playground.code_ui import show_code
 from playground.live.controls import live_view, transport_controls
 from playground.live.run import LiveRun
 from playground.live.session import get_run, namespaced
-from playground.regression_view import regression_pictures, regression_view_data
+from playground.regression_view import regression_pictures, regression_view_data, workflow_attempt
 from playground.regression_widgets import regression_ui
 from playground.sidebar import current_device, current_seed
 
@@ -47,6 +48,7 @@ with live:
     if ghosts and st.button("Forget the earlier paths", key=namespaced(PAGE, "forget_ghosts")):
         st.session_state.pop(GHOSTS, None)
         st.rerun()
+    challenge_panel(PAGE, run, lambda: workflow_attempt(run))
 
 st.subheader("5. Save and load")
 

@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 import torch
 
+from core.challenges import Attempt
 from core.data.toy2d import PLANE_LIMIT
 from core.introspect import decision_grid, neuron_maps, output_grid
 from core.parameters import linear_layers, unit_columns
@@ -122,6 +123,11 @@ def live_view_data(run: LiveRun, show_test: bool, discretize: bool) -> dict[str,
         "surface": experiment.regression,  # values on orange (-1) .. white .. blue (+1), not classes
         "units": unit_columns(experiment.config.features, run.trainer.model),
     }
+
+
+def classification_attempt(run: LiveRun) -> Attempt:
+    """The run as the challenges see it: its settings now, the epochs the charts draw, where it blew up."""
+    return Attempt(run.experiment.config, list(run.history), list(run.stops))
 
 
 @st.fragment

@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 
+from core.challenges import Attempt
 from core.models import eval_mode
 from core.regression import TARGETS, RegressionExperiment, loss_landscape, weight_and_bias
 from playground.figures import landscape_image, png_data_uri
@@ -79,6 +80,18 @@ def regression_pictures(run: LiveRun) -> dict[str, Any]:
         pictures["path"] = [[round(w, 5), round(b, 5)] for w, b in _thin(list(experiment.path), MAX_PATH_POINTS)]
         pictures["landscape"] = _landscape(experiment)
     return pictures
+
+
+def workflow_attempt(run: LiveRun) -> Attempt:
+    """The run as the challenges see it: settings, epochs, where it blew up, and the (w, b) path it has walked.
+
+    While a worker trains it, the path comes with the frames (the one the landscape draws).
+    """
+    experiment: RegressionExperiment = run.experiment
+    path = experiment.path
+    if run.host is not None and run.frame.pictures.get("path"):
+        path = [tuple(point) for point in run.frame.pictures["path"]]
+    return Attempt(experiment.config, list(run.history), list(run.stops), path=list(path))
 
 
 def regression_view_data(run: LiveRun, ghosts: list[dict[str, Any]]) -> dict[str, Any]:

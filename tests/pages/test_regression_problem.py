@@ -188,3 +188,17 @@ def test_the_evaluation_page_does_not_offer_a_regression_model(regression):
     assert "classification" not in [c.name for c in candidates(at.session_state)]
     at.switch_page(str(ROOT / "pages" / "evaluation.py")).run()
     assert not at.exception
+
+
+@pytest.mark.parametrize("dataset", ["plane", "multi_gauss"])
+def test_a_learning_rate_of_ten_stops_a_regression_with_one_message(dataset):
+    from tests.helpers import wait_until
+
+    at = open_page("pages/classification.py", query={"problem": "regression", "dataset": dataset, "lr": "10"})
+    at.button(key=K + "play").click().run()
+    run = _run(at)
+    assert wait_until(lambda: not run.running, timeout_s=60), "a learning rate of 10 trained on silently"
+    at.run()
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 1 and "learning rate" in warnings[0] and "\n" not in warnings[0]
+    assert not at.exception

@@ -1,0 +1,36 @@
+"""Challenges in the real browser: a run meets one while it trains, and the done mark survives a reload."""
+
+import pytest
+
+from devtools.browser import wait_for_idle
+from tests.helpers import wait_until
+
+pytestmark = pytest.mark.e2e
+
+XOR = "/classification?dataset=xor&features=x1,x2,x1*x2&hidden=none&lr=0.1"
+
+
+def _panel_label(page) -> str:
+    summary = page.locator("[data-testid='stExpander'] summary", has_text="Challenges:")
+    return summary.first.inner_text() if summary.count() else ""
+
+
+def test_a_met_challenge_is_marked_while_training_and_after_a_reload(page, app_url, screenshots):
+    page.goto(app_url + XOR)
+    wait_for_idle(page)
+    page.evaluate("window.localStorage.removeItem('pytorch-playground/challenges')")
+    page.reload()
+    wait_for_idle(page)
+    assert wait_until(lambda: "0 of 5 done" in _panel_label(page))
+    page.locator("[data-testid='stExpander'] summary", has_text="Challenges:").first.click()
+    page.locator("button").filter(has_text="Play").first.click()
+    assert wait_until(lambda: "1 of 5 done" in _panel_label(page), timeout_s=90), _panel_label(page)
+    page.screenshot(path=str(screenshots / "challenge-met.png"))
+    page.locator("button").filter(has_text="Pause").first.click()
+    wait_for_idle(page)
+    stored = page.evaluate("window.localStorage.getItem('pytorch-playground/challenges')")
+    assert stored == '["classification/xor"]'
+    page.goto(app_url + "/classification")  # a new session: the default circle meets nothing
+    wait_for_idle(page)
+    assert wait_until(lambda: "1 of 5 done" in _panel_label(page)), _panel_label(page)
+    assert page.locator("[data-testid='stException']").count() == 0
