@@ -12,6 +12,7 @@ from playground.classification_urlsync import restore_settings, save_settings
 from playground.classification_view import classification_attempt, classification_pictures, closer_look, live_view_data
 from playground.classification_weights import weight_editor
 from playground.code_ui import show_code
+from playground.layout import live_column, workspace
 from playground.live.controls import live_view, transport_controls
 from playground.live.session import get_run
 from playground.own_points_ui import own_points_editor
@@ -27,8 +28,10 @@ st.caption(
 )
 restore_settings(PAGE, current_seed())
 buttons = st.container()
-bar = st.columns([1.4, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
-controls, live = st.columns([1, 4], gap="medium")
+area = workspace(PAGE)  # on a phone: the live view first, then the settings
+bar = area.columns([1.4, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
+controls, live_box = area.columns([1, 4], gap="medium")
+live = live_column(live_box, PAGE)
 config = widgets.classification_ui(list(bar), controls, current_seed(), live=live_control)
 if config.data.dataset == OWN:
     with live, st.expander("Your points: click the plane to add one, click a point to remove it", expanded=True):

@@ -8,6 +8,7 @@ from core.regression import build_regression, weight_and_bias
 from playground.challenges_ui import challenge_panel
 from playground.checkpoint_ui import save_and_load
 from playground.code_ui import show_code
+from playground.layout import live_column, workspace
 from playground.live.controls import live_view, transport_controls
 from playground.live.run import LiveRun
 from playground.live.session import get_run, namespaced
@@ -27,8 +28,10 @@ st.caption(
 )
 buttons = st.container()
 st.markdown("**3. Loss and optimizer**, changed while it trains · **4. Training loop**: Play, Step or Reset above")
-bar = st.columns(4, vertical_alignment="bottom")
-controls, live = st.columns([1, 3], gap="medium")
+area = workspace(PAGE)  # on a phone: the live view first, then the settings
+bar = area.columns(4, vertical_alignment="bottom")
+controls, live_box = area.columns([1, 3], gap="medium")
+live = live_column(live_box, PAGE)
 config = regression_ui(list(bar), controls, current_seed())
 device = current_device()
 previous = st.session_state.get(namespaced(PAGE, "run"))

@@ -9,12 +9,17 @@ st.navigation: no sidebar, no layout). Pages are named by absolute paths.
 import streamlit as st
 
 from core.device import configure_threads
+from playground.layout import NARROW_SCREEN_CSS
 from playground.live.pool import POOL
 from playground.live.scheduler import SCHEDULER
 from playground.sidebar import app_sidebar
 from playground.topics import APP_ICON, HOME, TOPICS
 
-STYLE = "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.2rem; padding-bottom: 3rem; }</style>"
+STYLE = (
+    "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.2rem; padding-bottom: 3rem; }"
+    + NARROW_SCREEN_CSS
+    + "</style>"
+)
 
 configure_threads()  # once per process: tiny models train fastest on one thread
 POOL.start_soon()  # once per process: the training workers (one per core) start while the first page loads

@@ -28,3 +28,22 @@ def test_a_deep_link_as_a_fresh_servers_first_request_gets_the_navigation_and_th
         # The frontend probes /classification/_stcore/... for a base path before it finds the server's root.
         assert all("/classification/_stcore/" in url for url in missing), missing
         assert not [text for text in errors if not text.startswith("Failed to load resource")], errors
+
+
+@pytest.mark.parametrize(("width", "height", "device"), [(1024, 768, "tablet"), (390, 844, "phone")])
+@pytest.mark.parametrize("topic", ["classification", "workflow"])
+def test_after_play_the_live_view_is_on_screen(app_url, screenshots, topic, width, height, device):
+    """On a tablet and on a phone (where the columns stack, the live view comes before the settings)."""
+    from tests.helpers import wait_until
+
+    with browser_page(width, height) as page:
+        page.goto(app_url + "/" + topic)
+        wait_for_idle(page)
+        page.locator("button").filter(has_text="Play").locator("visible=true").first.click()
+        epoch = page.locator("[data-testid='live-epoch']").first
+        assert wait_until(lambda: epoch.inner_text() not in ("", "0"))  # it trains
+        picture = page.locator(".pg-boundary").first.bounding_box()
+        assert picture is not None and picture["y"] + 0.5 * picture["height"] < height, picture  # at least half shows
+        assert epoch.bounding_box()["y"] < height
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing runs off the side
+        page.screenshot(path=str(screenshots / f"{topic}-{device}.png"))
