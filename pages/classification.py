@@ -8,15 +8,18 @@ from core.codegen_project import classification_project, project_zip
 from playground import classification_widgets as widgets
 from playground.challenges_ui import challenge_panel
 from playground.classification_quick import live_control
+from playground.classification_settings import FOCUSABLE, encode
 from playground.classification_urlsync import restore_settings, save_settings
 from playground.classification_view import classification_attempt, classification_pictures, closer_look, live_view_data
 from playground.classification_weights import weight_editor
 from playground.code_ui import show_code
+from playground.focus import focus_note
 from playground.layout import live_column, workspace
 from playground.live.controls import live_view, transport_controls
 from playground.live.session import get_run
 from playground.own_points_ui import own_points_editor
 from playground.sidebar import current_device, current_seed
+from playground.teacher_link_ui import teacher_link_maker
 
 PAGE = "classification"
 
@@ -27,6 +30,7 @@ st.caption(
     "Pick **Regression** as the problem type to fit a value per point instead."
 )
 restore_settings(PAGE, current_seed())
+focus_note(PAGE, FOCUSABLE)
 buttons = st.container()
 area = workspace(PAGE)  # on a phone: the live view first, then the settings
 bar = area.columns([1.4, 1.2, 1.2, 1.4, 1.1, 1.4], vertical_alignment="bottom")
@@ -76,3 +80,4 @@ show_code(
     device,
     project=project,
 )
+teacher_link_maker(PAGE, encode(config), FOCUSABLE)

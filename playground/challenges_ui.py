@@ -13,6 +13,7 @@ import streamlit as st
 import streamlit.components.v2 as components
 
 from core.challenges import Attempt, Challenge, Verdict, challenges_for
+from playground.focus import current_focus
 from playground.live.run import LiveRun
 
 K = "challenges/"
@@ -81,8 +82,10 @@ def _more_hints(key: str, total: int) -> None:
     st.session_state[shown] = min(int(st.session_state.get(shown, 0)) + 1, total)
 
 
-def _challenge(challenge: Challenge, verdict: Verdict | None, met: bool) -> None:
+def _challenge(challenge: Challenge, verdict: Verdict | None, met: bool, set_by_teacher: bool = False) -> None:
     box = st.container(border=True, key=K + "box/" + challenge.key.replace("/", "-"))
+    if set_by_teacher:
+        box.markdown(":material/school: **Your teacher set this challenge.**")
     row = box.container(horizontal=True, vertical_alignment="center")
     row.markdown(f"{':material/check_circle:' if met else ':material/radio_button_unchecked:'} {challenge.title}")
     shown = int(st.session_state.get(K + "hints/" + challenge.key, 0))
@@ -115,14 +118,16 @@ def check_all(challenges: Iterable[Challenge], attempt: Attempt | None, done: se
 
 
 def _panel(page: str, attempt: Callable[[], Attempt | None]) -> None:
-    challenges = challenges_for(page)
+    set_by_teacher = current_focus(page).challenge
+    challenges = sorted(challenges_for(page), key=lambda c: c.key != set_by_teacher)  # the teacher's first
     done = done_keys()
     verdicts = check_all(challenges, attempt(), done)
     _sync_with_browser()  # after the checks: a challenge met just now is kept in the browser at once
     count = sum(challenge.key in done for challenge in challenges)
-    with st.expander(f"Challenges: {count} of {len(challenges)} done", key=K + "panel/" + page):
+    label = f"Challenges: {count} of {len(challenges)} done"
+    with st.expander(label, key=K + "panel/" + page, expanded=set_by_teacher is not None):
         for challenge in challenges:
-            _challenge(challenge, verdicts.get(challenge.key), challenge.key in done)
+            _challenge(challenge, verdicts.get(challenge.key), challenge.key in done, challenge.key == set_by_teacher)
         st.caption("Met challenges stay marked in this browser (no account).")
         st.button("Forget my progress", key=K + "forget/" + page, on_click=_forget)
 

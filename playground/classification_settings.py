@@ -186,6 +186,28 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+# The controls a teacher's link may lock or hide, by URL name, with what the learner reads.
+FOCUSABLE: dict[str, str] = {
+    "problem": "Problem type",
+    "dataset": "Data set",
+    "classes": "Classes",
+    "train": "Ratio of training to test data",
+    "noise": "Noise",
+    "batch": "Batch size",
+    "points": "Points",
+    "features": "Features",
+    "hidden": "Hidden layers",
+    "lr": "Learning rate",
+    "activation": "Activation",
+    "reg": "Regularization",
+    "reg_rate": "Regularization rate",
+    "optimizer": "Optimizer",
+    "momentum": "Momentum",
+    "loss": "Loss",
+}
+FOCUS_IMPLIES = {"dataset": ("problem",)}  # a fixed data set fixes its problem type (the type picks the sets)
+
+
 def domain(url: str) -> Any:
     """The allowed values of one setting (the widgets take their ranges from here)."""
     return SETTINGS[url].domain

@@ -27,6 +27,7 @@ from core.features import FEATURES
 from core.models import MLPConfig
 from core.objectives import LOSSES, loss_label
 from playground.classification_settings import K, domain
+from playground.focus import Focus, current_focus
 from playground.own_points_ui import own_data
 
 REGEN_KEY = K + "regen"  # not a widget: the Regenerate counter
@@ -81,15 +82,38 @@ def draw_in(box: DeltaGenerator, widget: Callable[..., Any], *args: Any, **kwarg
 
 
 LiveControl = Callable[..., Any]  # how a live setting is drawn: draw_in, or a page's quicker way with its signature
+PAGE = "classification"
+
+
+def _focus() -> Focus:
+    return current_focus(PAGE)
+
+
+def _live(
+    name: str, live: LiveControl, box: DeltaGenerator, widget: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    """A live setting drawn by `live`, unless a teacher's link hides it (its value stays) or locks it (disabled)."""
+    focus = _focus()
+    if name in focus.hidden:
+        return st.session_state.get(kwargs["key"])
+    if name in focus.locked:
+        kwargs.update(disabled=True, help="Your teacher's link keeps this as it is.")
+    return live(box, widget, *args, **kwargs)
 
 
 def _train_ui(box: DeltaGenerator) -> int:
     split = domain("train")
-    return box.slider("Ratio of training to test data (%)", split.low, split.high, step=split.step, key=K + "train")
+    return (
+        _focus()
+        .place("train", box)
+        .slider("Ratio of training to test data (%)", split.low, split.high, step=split.step, key=K + "train")
+    )
 
 
 def _batch_ui(box: DeltaGenerator, live: LiveControl) -> None:
-    live(
+    _live(
+        "batch",
+        live,
         box,
         st.select_slider,
         "Batch size",
@@ -106,7 +130,8 @@ def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
     The batch size changes a running model: `live` draws it (see live_train).
     """
     box.markdown("#### Data")
-    problem = box.selectbox(
+    focus = _focus()
+    problem = focus.place("problem", box).selectbox(
         "Problem type",
         PROBLEMS,
         key=K + "problem",
@@ -117,7 +142,7 @@ def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
     choices = datasets_for(problem)
     if st.session_state.get(K + "dataset") not in choices:  # e.g. a link naming another problem's set
         st.session_state[K + "dataset"] = choices[0]
-    dataset = box.selectbox(
+    dataset = focus.place("dataset", box).selectbox(
         "Which data set?",
         choices,
         key=K + "dataset",
@@ -131,9 +156,11 @@ def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
     # Undrawn widgets lose their keys; fill_missing put the saved class count back before this run.
     classes = int(st.session_state.get(K + "classes", 3))
     if DATASETS[dataset].multiclass:
-        classes = box.slider("Classes", domain("classes").low, domain("classes").high, key=K + "classes")
+        classes = focus.place("classes", box).slider(
+            "Classes", domain("classes").low, domain("classes").high, key=K + "classes"
+        )
     train = _train_ui(box)
-    noise = box.slider(
+    noise = focus.place("noise", box).slider(
         "Noise",
         domain("noise").low,
         domain("noise").high,
@@ -141,7 +168,7 @@ def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
         help="In % of TF Playground's scale; the course's circles use 3.",
     )
     _batch_ui(box, live)
-    points = box.select_slider(
+    points = focus.place("points", box).select_slider(
         "Points",
         domain("points").options,
         key=K + "points",
@@ -163,9 +190,15 @@ def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
 
 def features_ui(box: DeltaGenerator) -> tuple[str, ...]:
     """One checkbox per input feature; at least one is kept."""
-    box.markdown("#### Features")
-    columns = box.columns(2)
-    chosen = tuple(name for i, name in enumerate(FEATURES) if columns[i % 2].checkbox(name, key=f"{K}feature/{name}"))
+    focus = _focus()
+    if "features" not in focus.hidden:
+        box.markdown("#### Features")
+    columns = box.columns(2) if "features" not in focus.hidden else [box, box]
+    chosen = tuple(
+        name
+        for i, name in enumerate(FEATURES)
+        if focus.place("features", columns[i % 2]).checkbox(name, key=f"{K}feature/{name}")
+    )
     if not chosen:
         box.warning("A network needs at least one input: using x1.")
         return ("x1",)
@@ -174,9 +207,11 @@ def features_ui(box: DeltaGenerator) -> tuple[str, ...]:
 
 def hidden_layers_ui(box: DeltaGenerator) -> tuple[int, ...]:
     """Number of hidden layers and neurons per layer (each layer its own control)."""
-    box.markdown("#### Network")
+    focus = _focus()
+    if "hidden" not in focus.hidden:
+        box.markdown("#### Network")
     sizes = domain("hidden")
-    layers = box.slider(
+    layers = focus.place("hidden", box).slider(
         "Hidden layers",
         0,
         sizes.max_layers,
@@ -185,15 +220,10 @@ def hidden_layers_ui(box: DeltaGenerator) -> tuple[int, ...]:
     )
     hidden = []
     if layers:
-        columns = box.columns(min(layers, 3))
+        columns = box.columns(min(layers, 3)) if "hidden" not in focus.hidden else [box]
         for i in range(layers):
-            hidden.append(
-                int(
-                    columns[i % len(columns)].number_input(
-                        f"Layer {i + 1}", 1, sizes.max_units, step=1, key=f"{K}neurons/{i}"
-                    )
-                )
-            )
+            place = focus.place("hidden", columns[i % len(columns)])
+            hidden.append(int(place.number_input(f"Layer {i + 1}", 1, sizes.max_units, step=1, key=f"{K}neurons/{i}")))
     return tuple(hidden)
 
 
@@ -232,10 +262,24 @@ def training_ui(
     Returns:
         The training config and the chosen activation (drawn here, used by the model).
     """
-    live(columns[0], st.select_slider, "Learning rate", domain("lr").options, key=K + "lr", format_func="{:g}".format)
-    activation = columns[1].selectbox("Activation", domain("activation").options, key=K + "activation")
-    reg = columns[2].selectbox("Regularization", domain("reg").options, key=K + "reg")
-    live(
+    focus = _focus()
+    _live(
+        "lr",
+        live,
+        columns[0],
+        st.select_slider,
+        "Learning rate",
+        domain("lr").options,
+        key=K + "lr",
+        format_func="{:g}".format,
+    )
+    activation = focus.place("activation", columns[1]).selectbox(
+        "Activation", domain("activation").options, key=K + "activation"
+    )
+    reg = focus.place("reg", columns[2]).selectbox("Regularization", domain("reg").options, key=K + "reg")
+    _live(
+        "reg_rate",
+        live,
         columns[3],
         st.select_slider,
         "Regularization rate",
@@ -244,9 +288,13 @@ def training_ui(
         format_func="{:g}".format,
         disabled=reg == "none",
     )
-    optimizer = columns[4].selectbox("Optimizer", domain("optimizer").options, key=K + "optimizer")
+    optimizer = focus.place("optimizer", columns[4]).selectbox(
+        "Optimizer", domain("optimizer").options, key=K + "optimizer"
+    )
     momentum_range = domain("momentum")
-    live(
+    _live(
+        "momentum",
+        live,
         columns[5],
         st.slider,
         "Momentum",
@@ -264,7 +312,7 @@ def training_ui(
         )
         loss = str(st.session_state.get(K + "loss", "auto"))  # kept for when the problem is classification again
     else:
-        loss = loss_box.selectbox(
+        loss = focus.place("loss", loss_box).selectbox(
             "Loss",
             list(LOSSES),
             key=K + "loss",
