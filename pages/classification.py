@@ -10,7 +10,13 @@ from playground.challenges_ui import challenge_panel
 from playground.classification_quick import live_control
 from playground.classification_settings import FOCUSABLE, encode
 from playground.classification_urlsync import restore_settings, save_settings
-from playground.classification_view import classification_attempt, classification_pictures, closer_look, live_view_data
+from playground.classification_view import (
+    classification_attempt,
+    classification_pictures,
+    classification_report,
+    closer_look,
+    live_view_data,
+)
 from playground.classification_weights import weight_editor
 from playground.code_ui import show_code
 from playground.focus import focus_note
@@ -18,6 +24,7 @@ from playground.layout import live_column, workspace
 from playground.live.controls import live_view, transport_controls
 from playground.live.session import get_run
 from playground.own_points_ui import own_points_editor
+from playground.run_report_ui import replay_banner
 from playground.sidebar import current_device, current_seed
 from playground.teacher_link_ui import teacher_link_maker
 
@@ -54,6 +61,7 @@ run.apply_live_settings(config.train)
 save_settings(PAGE, config)
 with buttons:
     transport_controls(PAGE, run, extra=widgets.new_start_button)
+    replay_banner(PAGE, run)
 if rebuilt:
     st.toast("Settings changed the network or data, so training starts again from fresh weights.")
 with live:
@@ -63,6 +71,7 @@ with live:
     view = live_view_data(run, show_test, discretize)
     weight_editor(run, live_view(PAGE, run, view), view["units"])
     challenge_panel(PAGE, run, lambda: classification_attempt(run))
+    classification_report(run, encode(config), lambda epochs: classification_script(config, epochs=epochs))
     closer = st.expander("Look closer at one neuron", key=PAGE + "/closer", on_change="rerun")
     if closer.open:  # drawn only while open: every click would otherwise pay for a plotly figure
         with closer:

@@ -11,6 +11,7 @@ from playground.classification_widgets import fill_missing
 from playground.focus import current_focus, encode_focus, read_focus
 from playground.literal import literal
 from playground.own_points_ui import POINTS, VALUES
+from playground.run_report_ui import read_replay
 from playground.sidebar import SEED_KEY
 
 
@@ -26,6 +27,7 @@ def restore_settings(page: str, seed: int) -> None:
         for notice in notices:
             st.info(literal(notice))
         read_focus(page, FOCUSABLE, [challenge.key for challenge in challenges_for(page)], FOCUS_IMPLIES)
+        read_replay(page, st.query_params.to_dict())
         if config.data.dataset == OWN and (VALUES if config.data.regression else POINTS) not in st.session_state:
             st.info("A link cannot carry your own points: here is an example set. Upload your CSV or click the plane.")
         st.session_state[saved_key] = config

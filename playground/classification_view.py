@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from playground.figures import (
     value_index_image,
 )
 from playground.live.run import LiveRun
+from playground.run_report_ui import ReportSource, report_button
 
 K = "classification/"
 BOUNDARY_RESOLUTION = 100  # cells per side of the decision grid
@@ -128,6 +130,16 @@ def live_view_data(run: LiveRun, show_test: bool, discretize: bool) -> dict[str,
 def classification_attempt(run: LiveRun) -> Attempt:
     """The run as the challenges see it: its settings now, the epochs the charts draw, where it blew up."""
     return Attempt(run.experiment.config, list(run.history), list(run.stops))
+
+
+def classification_report(run: LiveRun, settings: dict[str, str], code: Callable[[int], str]) -> None:
+    """The run report button for the classification page's run."""
+    config = run.experiment.config
+    own = (
+        ("Your own points do not travel in a link: it opens the example set.",) if config.data.dataset == "own" else ()
+    )
+    title = f"Classification playground: {config.data.dataset}" + (" (regression)" if config.data.regression else "")
+    report_button(ReportSource("classification", run, title, settings, code, lambda: classification_attempt(run), own))
 
 
 @st.fragment

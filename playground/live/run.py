@@ -111,6 +111,7 @@ class LiveRun:
         self.message: str | None = None  # why training stopped, or a notice that it is not learning
         self.watch = ProgressWatch()  # notices a finite loss that is unstable or not falling
         self.stops: list[tuple[int, float]] = []  # (epoch, learning rate) where it stopped by itself: blew up
+        self.changes: list[int] = []  # epochs at which live settings changed after training began
         self.meter = RateMeter()
         self.sample_meter = RateMeter()  # training examples per second (images per second on image pages)
         self.lock = threading.RLock()  # held while training or reading the model
@@ -191,6 +192,8 @@ class LiveRun:
         """Apply the settings that change without a fresh model (learning rate, batch size...), wherever it trains."""
         if train == self._applied:
             return
+        if self._applied is not None and self.epoch > 0:
+            self.changes.append(self.epoch)  # a replay from the settings alone would differ from here on
         self._applied = train
         with self.lock:
             self.experiment.apply_live_settings(train)
