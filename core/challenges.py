@@ -204,6 +204,33 @@ def fit_the_sine(attempt: Attempt) -> Verdict:
     return Verdict(best is not None and best <= CURVE_LOSS, f"best train loss {shown} (needs at most {CURVE_LOSS})")
 
 
+# ---- the computer vision page ------------------------------------------------------------------------------
+
+
+def _digits_goal(attempt: Attempt, goal: float, wrong: str | None) -> Verdict:
+    if attempt.config.dataset != "digits":
+        wrong = "Pick the digits (scikit-learn's 8 x 8) in 1. Data."
+    return _accuracy_goal(attempt, goal, "the digits", wrong)
+
+
+def digits_with_four_channels(attempt: Attempt) -> Verdict:
+    """The digits at 95 % test accuracy with at most 4 channels per conv layer."""
+    hidden = attempt.config.model.hidden
+    return _digits_goal(attempt, 0.95, None if hidden <= 4 else f"{hidden} channels: at most 4.")
+
+
+def digits_with_one_block(attempt: Attempt) -> Verdict:
+    """The digits at 95 % test accuracy with a single conv block."""
+    blocks = attempt.config.model.blocks
+    return _digits_goal(attempt, 0.95, None if blocks == 1 else f"{blocks} conv blocks: use one.")
+
+
+def digits_with_sgd(attempt: Attempt) -> Verdict:
+    """The digits at 90 % test accuracy with SGD instead of Adam."""
+    optimizer = attempt.config.train.optimizer
+    return _digits_goal(attempt, 0.9, None if optimizer == "SGD" else "Pick SGD as the optimizer.")
+
+
 CHALLENGES: tuple[Challenge, ...] = (
     Challenge(
         "classification/spiral",
@@ -293,6 +320,38 @@ CHALLENGES: tuple[Challenge, ...] = (
             "Adam with a learning rate of 0.01 gets there in a few hundred epochs (MSE a little sooner).",
         ),
         fit_the_sine,
+    ),
+    Challenge(
+        "vision/four-channels",
+        "vision",
+        "Reach 95 % test accuracy on the digits with at most 4 channels per conv layer.",
+        (
+            "Set hidden units to 4 in 2. Model: the shape tracer shows how few numbers are left.",
+            "A small network needs more epochs: let it train for ten or so.",
+            "Adam with the course's learning rate of 0.001 gets there.",
+        ),
+        digits_with_four_channels,
+    ),
+    Challenge(
+        "vision/one-block",
+        "vision",
+        "Reach 95 % test accuracy on the digits with a single conv block.",
+        (
+            "Set conv blocks to 1 in 2. Model: one conv block, one pooling, then the classifier.",
+            "8 x 8 digits are small: one block already sees most of an image.",
+        ),
+        digits_with_one_block,
+    ),
+    Challenge(
+        "vision/sgd",
+        "vision",
+        "Reach 90 % test accuracy on the digits with SGD instead of Adam.",
+        (
+            "With SGD at the course's learning rate of 0.01 the network hardly moves.",
+            "Raise the learning rate, and add momentum.",
+            "Try a learning rate of 0.05 with momentum 0.9.",
+        ),
+        digits_with_sgd,
     ),
 )
 

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from core.challenges import Attempt
 from core.codegen_cnn import cnn_script
 from core.codegen_project import project_zip, vision_project
 from core.vision import VisionConfig, build_vision
+from playground.challenges_ui import challenge_panel
 from playground.code_ui import show_code
 from playground.custom_data_view import VERSION
 from playground.live.controls import live_view, transport_controls
@@ -52,6 +54,7 @@ with train_tab:
         f"{-(-train_count // train_config.batch_size)} batches of {train_config.batch_size}."
     )
     live_view(PAGE, run, vision_view_data())
+    challenge_panel(PAGE, run, lambda: Attempt(run.experiment.config, list(run.history), list(run.stops)))
     epochs = max(run.epoch, 5)
     project = (lambda: project_zip(vision_project(config, epochs), "tinyvgg_project"), "tinyvgg_project.zip")
     show_code(PAGE, cnn_script(config, epochs=epochs), "tinyvgg.py", device, project=project)

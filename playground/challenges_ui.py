@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 import streamlit as st
 import streamlit.components.v2 as components
 
-from core.challenges import Attempt, Challenge, Verdict, challenges_for
+from core.challenges import CHALLENGES, Attempt, Challenge, Verdict, challenges_for
 from playground.focus import current_focus
 from playground.live.run import LiveRun
 
@@ -55,7 +55,7 @@ def done_keys() -> set[str]:
 
 def remember(known: set[str], from_browser: Iterable[object]) -> set[str]:
     """`known` with the browser's keys that name a challenge (others, and any past MAX_REMEMBERED, ignored)."""
-    names = {challenge.key for page in ("classification", "workflow") for challenge in challenges_for(page)}
+    names = {challenge.key for challenge in CHALLENGES}
     taken = [key for key in list(from_browser)[:MAX_REMEMBERED] if isinstance(key, str) and key in names]
     return known | set(taken)
 

@@ -9,6 +9,9 @@ from core.challenges import (
     CHALLENGES,
     Attempt,
     challenges_for,
+    digits_with_four_channels,
+    digits_with_one_block,
+    digits_with_sgd,
     diverge_then_rescue,
     fast_line,
     first_epoch_within,
@@ -37,7 +40,7 @@ def _train(config, epochs):
 
 
 def test_every_page_sets_three_to_six_challenges_with_hints_and_unique_keys():
-    for page in ("classification", "workflow"):
+    for page in ("classification", "workflow", "vision"):
         assert 3 <= len(challenges_for(page)) <= 6
     assert len({c.key for c in CHALLENGES}) == len(CHALLENGES)
     assert all(c.hints and c.title.endswith((".", ")")) for c in CHALLENGES)
@@ -141,3 +144,32 @@ def test_the_fast_line_and_the_sine():
     straight = replace(sine, model=RegressionModelConfig(kind="linear"))
     verdict = fit_the_sine(_workflow(straight, 600))
     assert not verdict.met and "best train loss" in verdict.progress
+
+
+def test_the_digits_with_four_channels_is_met_by_a_real_run():
+    from core.cnn import TinyVGGConfig
+    from core.data.images import digits
+    from core.vision import VisionConfig, build_vision
+
+    config = VisionConfig("digits", TinyVGGConfig(hidden=4))
+    trainer = build_vision(config, digits()).trainer
+    records = [trainer.run_epoch() for _ in range(12)]
+    assert digits_with_four_channels(Attempt(config, records)).met
+    assert not digits_with_four_channels(Attempt(config, records[:3])).met  # not there yet
+    wide = replace(config, model=TinyVGGConfig(hidden=10))
+    assert "10 channels: at most 4." in digits_with_four_channels(Attempt(wide, records)).progress
+    shapes = replace(config, dataset="shapes")
+    assert "Pick the digits" in digits_with_four_channels(Attempt(shapes, records)).progress
+
+
+def test_one_block_and_sgd_on_the_digits():
+    from core.cnn import TinyVGGConfig
+    from core.vision import VisionConfig, VisionTrain
+
+    one = VisionConfig("digits", TinyVGGConfig(blocks=1))
+    assert digits_with_one_block(Attempt(one, _records(0.9, 0.96))).met
+    assert "use one" in digits_with_one_block(Attempt(VisionConfig(), _records(0.99))).progress
+    sgd = VisionConfig("digits", train=VisionTrain(optimizer="SGD", learning_rate=0.05, momentum=0.9))
+    assert digits_with_sgd(Attempt(sgd, _records(0.5, 0.91))).met
+    assert not digits_with_sgd(Attempt(sgd, _records(0.89))).met
+    assert "Pick SGD" in digits_with_sgd(Attempt(VisionConfig(), _records(0.99))).progress

@@ -61,3 +61,9 @@ def test_the_browser_list_is_filtered_to_known_challenges_and_bounded():
     known = {"workflow/fast"}
     assert remember(known, ["classification/xor", "nonsense", 7, None]) == {"workflow/fast", "classification/xor"}
     assert remember(set(), ["x"] * 10_000 + ["classification/xor"]) == set()  # past the bound: ignored
+
+
+def test_the_vision_panel_checks_the_digits_run():
+    at = open_page("pages/vision.py")
+    assert _panel(at, "vision").label == "Challenges: 0 of 3 done"
+    assert any("This run: 10 channels: at most 4." in c.value for c in at.caption)
