@@ -2,7 +2,8 @@
 
 Setups (TF Playground's): default = spiral, noise 0, 50 % train, batch 10,
 hidden [4, 2], tanh, lr 0.03, features x1 x2; largest = 6 x 8 neurons, all 7
-features. Every epoch includes one 100 x 100 decision grid, as the page draws.
+features; regression = the default network on TF's multi gaussian (MSE). Every epoch includes one 100 x 100
+decision grid, as the page draws.
 
     python -m bench.bench_engine [--epochs 200] [--repeats 5]
 """
@@ -18,7 +19,7 @@ import torch
 
 from core.classification import ClassificationConfig, DataConfig, Experiment, TrainConfig, build_experiment
 from core.features import FEATURES, expand_features
-from core.introspect import decision_grid, plane_grid
+from core.introspect import decision_grid, output_grid, plane_grid
 from core.models import MLPConfig
 
 SETUPS: dict[str, ClassificationConfig] = {
@@ -33,6 +34,11 @@ SETUPS: dict[str, ClassificationConfig] = {
         model=MLPConfig((8,) * 6, "tanh"),
         train=TrainConfig(learning_rate=0.03, batch_size=10),
     ),
+    "regression": ClassificationConfig(  # TF Playground's multi gaussian: MSE on one output (the 'sq' fast path)
+        data=DataConfig(dataset="multi_gauss", noise=0, train_percent=50),
+        model=MLPConfig((4, 2), "tanh"),
+        train=TrainConfig(learning_rate=0.03, batch_size=10),
+    ),
 }
 
 
@@ -41,7 +47,8 @@ def engine_epochs(experiment: Experiment, epochs: int) -> list[float]:
     losses = []
     for _ in range(epochs):
         losses.append(experiment.trainer.run_epoch().train_loss)
-        decision_grid(experiment.trainer.model, experiment.config.features, 100)
+        picture = output_grid if experiment.regression else decision_grid  # a surface, or class probabilities
+        picture(experiment.trainer.model, experiment.config.features, 100)
     return losses
 
 
