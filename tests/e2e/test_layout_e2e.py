@@ -46,4 +46,7 @@ def test_after_play_the_live_view_is_on_screen(app_url, screenshots, topic, widt
         assert picture is not None and picture["y"] + 0.5 * picture["height"] < height, picture  # at least half shows
         assert epoch.bounding_box()["y"] < height
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing runs off the side
+        for part in (".pg-boundary", ".pg-landscape", ".pg-layers"):  # not even inside the live view
+            box = page.locator(part).first.bounding_box()
+            assert box is None or box["width"] == 0 or box["x"] + box["width"] <= width + 1, (part, box)
         page.screenshot(path=str(screenshots / f"{topic}-{device}.png"))
