@@ -22,7 +22,6 @@ from core.objectives import Penalty, make_loss, make_optimizer, set_learning_rat
 OWN = "own"  # the data set name of a learner's own points (DataConfig.own)
 CLASSIFICATION, REGRESSION = "classification", "regression"
 PROBLEMS: tuple[str, ...] = (CLASSIFICATION, REGRESSION)  # TF Playground's "Problem type"
-FIRST_DATASET = {CLASSIFICATION: "circle", REGRESSION: "plane"}  # what picking a problem type shows first
 
 
 def datasets_for(problem: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import streamlit as st
 import torch
 
 from core.challenges import Attempt
+from core.classification import OWN
 from core.data.toy2d import PLANE_LIMIT
 from core.introspect import decision_grid, neuron_maps, output_grid
 from core.parameters import linear_layers, unit_columns
@@ -135,9 +136,7 @@ def classification_attempt(run: LiveRun) -> Attempt:
 def classification_report(run: LiveRun, settings: dict[str, str], code: Callable[[int], str]) -> None:
     """The run report button for the classification page's run."""
     config = run.experiment.config
-    own = (
-        ("Your own points do not travel in a link: it opens the example set.",) if config.data.dataset == "own" else ()
-    )
+    own = ("Your own points do not travel in a link: it opens the example set.",) if config.data.dataset == OWN else ()
     title = f"Classification playground: {config.data.dataset}" + (" (regression)" if config.data.regression else "")
     report_button(ReportSource("classification", run, title, settings, code, lambda: classification_attempt(run), own))
 

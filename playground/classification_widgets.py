@@ -13,7 +13,6 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.classification import (
-    FIRST_DATASET,
     OWN,
     PROBLEMS,
     REGRESSION,
@@ -69,12 +68,6 @@ def _dataset_changed() -> None:
         st.session_state[K + "noise"] = DATASET_NOISE[dataset]
 
 
-def _problem_changed() -> None:
-    # Each problem type has its own data sets: show its first one (a learner's own points stay their own).
-    if st.session_state.get(K + "dataset") != OWN:
-        st.session_state[K + "dataset"] = FIRST_DATASET[st.session_state.get(K + "problem", PROBLEMS[0])]
-
-
 def draw_in(box: DeltaGenerator, widget: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`widget(*args, **kwargs)` (e.g. st.select_slider) drawn in `box`; returns its value."""
     with box:
@@ -89,16 +82,9 @@ def _focus() -> Focus:
     return current_focus(PAGE)
 
 
-def _live(
-    name: str, live: LiveControl, box: DeltaGenerator, widget: Callable[..., Any], *args: Any, **kwargs: Any
-) -> Any:
+def _live(name: str, live: LiveControl, box: DeltaGenerator, *args: Any, **kwargs: Any) -> Any:
     """A live setting drawn by `live`, unless a teacher's link hides it (its value stays) or locks it (disabled)."""
-    focus = _focus()
-    if name in focus.hidden:
-        return st.session_state.get(kwargs["key"])
-    if name in focus.locked:
-        kwargs.update(disabled=True, help="Your teacher's link keeps this as it is.")
-    return live(box, widget, *args, **kwargs)
+    return _focus().draw(name, live, box, *args, **kwargs)
 
 
 def _train_ui(box: DeltaGenerator) -> int:
@@ -136,11 +122,10 @@ def data_ui(box: DeltaGenerator, live: LiveControl = draw_in) -> DataConfig:
         PROBLEMS,
         key=K + "problem",
         format_func=str.capitalize,
-        on_change=_problem_changed,
         help="Classification: each point has a class. Regression: each point has a value to fit (MSE).",
     )
     choices = datasets_for(problem)
-    if st.session_state.get(K + "dataset") not in choices:  # e.g. a link naming another problem's set
+    if st.session_state.get(K + "dataset") not in choices:  # the problem type just changed: its first set
         st.session_state[K + "dataset"] = choices[0]
     dataset = focus.place("dataset", box).selectbox(
         "Which data set?",

@@ -19,6 +19,13 @@ from streamlit.delta_generator import DeltaGenerator
 from playground.literal import literal
 
 MAX_SHOWN = 40  # characters of a bad name quoted back
+LOCKED_HELP = "Your teacher's link keeps this as it is."
+
+
+def link_value(params: Mapping[str, str | list[str]], name: str) -> str:
+    """One query parameter as text ('' when absent; a repeated one: its last value)."""
+    raw = params.get(name, "")
+    return str(raw[-1] if isinstance(raw, list) else raw).strip()
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,14 @@ class Focus:
             return _Locked(box)
         return box
 
+    def draw(self, name: str, draw: Callable[..., Any], box: DeltaGenerator, *args: Any, **kwargs: Any) -> Any:
+        """`draw(box, *args, **kwargs)` (a page's own way to draw a widget), disabled or not drawn like `place`."""
+        if name in self.hidden:
+            return st.session_state.get(kwargs.get("key"))
+        if name in self.locked:
+            kwargs.update(disabled=True, help=LOCKED_HELP)
+        return draw(box, *args, **kwargs)
+
 
 class _Locked:
     """A container whose widget calls are drawn disabled."""
@@ -49,7 +64,7 @@ class _Locked:
 
         def disabled(*args: Any, **kwargs: Any) -> Any:
             kwargs["disabled"] = True
-            kwargs.setdefault("help", "Your teacher's link keeps this as it is.")
+            kwargs.setdefault("help", LOCKED_HELP)
             return draw(*args, **kwargs)
 
         return disabled
@@ -85,17 +100,12 @@ def decode_focus(
     `implies` names controls that go with another (a fixed data set fixes its problem type too).
     """
     notices: list[str] = []
-
-    def text(name: str) -> str:
-        raw = params.get(name, "")
-        return str(raw[-1] if isinstance(raw, list) else raw).strip()
-
-    locked = _names(text("lock"), controls, "lock", notices)
-    hidden = _names(text("hide"), controls, "hide", notices)
+    locked = _names(link_value(params, "lock"), controls, "lock", notices)
+    hidden = _names(link_value(params, "hide"), controls, "hide", notices)
     for name, also in (implies or {}).items():
         locked |= frozenset(also) if name in locked else frozenset()
         hidden |= frozenset(also) if name in hidden else frozenset()
-    challenge = text("challenge") or None
+    challenge = link_value(params, "challenge") or None
     if challenge is not None and challenge not in challenges:
         notices.append(f"Ignored challenge={challenge[:MAX_SHOWN]!r} from the link: no such challenge here.")
         challenge = None

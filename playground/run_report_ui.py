@@ -16,7 +16,7 @@ import streamlit as st
 from core.challenges import Attempt, challenges_for
 from core.run_report import ChallengeLine, RunReport, run_report_html
 from playground.challenges_ui import done_keys
-from playground.focus import Focus, teacher_link
+from playground.focus import Focus, link_value, teacher_link
 from playground.literal import literal
 from playground.live.run import LiveRun
 from playground.live.session import start
@@ -31,10 +31,9 @@ def replay_key(page: str) -> str:
 
 def read_replay(page: str, params: Mapping[str, str | list[str]]) -> None:
     """On a page's first run: note a `replay=<epochs>` from the link (a bad value gets a notice)."""
-    raw = params.get("replay")
-    if raw is None:
+    if "replay" not in params:
         return
-    text = str(raw[-1] if isinstance(raw, list) else raw).strip()
+    text = link_value(params, "replay")
     try:
         epochs = int(text)
         if not 1 <= epochs <= MAX_REPLAY:
