@@ -9,6 +9,7 @@ from core.vision import VisionConfig, build_vision
 from playground.challenges_ui import challenge_panel
 from playground.code_ui import show_code
 from playground.custom_data_view import VERSION
+from playground.layout import live_column, workspace
 from playground.live.controls import live_view, transport_controls
 from playground.live.session import get_run
 from playground.sidebar import current_device, current_seed
@@ -37,7 +38,8 @@ with model_tab:
 
 with train_tab:
     buttons = st.container()
-    train_config = vision_train_ui(list(st.columns(4, vertical_alignment="bottom")))
+    area = workspace(PAGE)  # on a phone: the live view first, then the settings
+    train_config = vision_train_ui(list(area.columns(4, vertical_alignment="bottom")))
     config = VisionConfig(name, model_config, train_config, current_seed())
     device = current_device()
     custom_version = st.session_state.get(VERSION) if name == "custom" else None  # a new upload: a new model
@@ -49,11 +51,12 @@ with train_tab:
     with buttons:
         transport_controls(PAGE, run)
     train_count, test_count = len(run.experiment.train.labels), len(run.experiment.test.labels)
-    st.caption(
+    area.caption(
         f"{train_count:,} training and {test_count:,} test images; one epoch is "
         f"{-(-train_count // train_config.batch_size)} batches of {train_config.batch_size}."
     )
-    live_view(PAGE, run, vision_view_data())
+    with live_column(area, PAGE):
+        live_view(PAGE, run, vision_view_data())
     challenge_panel(PAGE, run, lambda: Attempt(run.experiment.config, list(run.history), list(run.stops)))
     epochs = max(run.epoch, 5)
     project = (lambda: project_zip(vision_project(config, epochs), "tinyvgg_project"), "tinyvgg_project.zip")

@@ -11,6 +11,7 @@ from core.cnn import TinyVGGConfig
 from core.codegen_project import augmentation_project, project_zip
 from core.data.images import ImageDataset
 from core.vision import VisionConfig, VisionTrain, build_vision
+from playground.layout import live_column, workspace
 from playground.literal import literal
 from playground.live.controls import live_view, transport_controls
 from playground.live.pool import shared_for_workers
@@ -30,7 +31,9 @@ def _data(train_images: int, seed: int) -> tuple[str, ImageDataset, ImageDataset
 
 def augmentation_experiment(page_steps: list[Step], seed: int, device: torch.device) -> None:
     """Two runs of one TinyVGG, one trained on augmented batches; both curves on each chart."""
-    cols = st.columns([3, 2], vertical_alignment="bottom")
+    buttons = st.container()
+    area = workspace(K.strip("/"))  # on a phone: the live views first, then the settings
+    cols = area.columns([3, 2], vertical_alignment="bottom")
     which = cols[0].radio(
         "Augmentation while training",
         ["the gentle default: flips, small shifts, turns and zooms", "the pipeline built in Preview"],
@@ -55,30 +58,31 @@ def augmentation_experiment(page_steps: list[Step], seed: int, device: torch.dev
         lambda: build_vision(config, train, device, test, augment=BatchAugmenter(steps, shape, seed)),
         vision_pictures,
     )
-    st.caption(
-        f"{name}: {len(train.labels):,} training images and {TEST_IMAGES:,} test images, the same TinyVGG, seed, "
-        "starting weights and batch order; only the augmentation differs. Solid lines: this run; dashed: the other. "
-        "Watch the gap between train and test: without augmentation it grows (the model memorises)."
-    )
-    transport_controls((PLAIN, AUGMENTED), plain)
-    left, right = st.columns(2, gap="large")
-    with left:
-        st.markdown("#### Without augmentation")
+    with buttons:
+        transport_controls((PLAIN, AUGMENTED), plain)
+    left, right = area.columns(2, gap="large")
+    with live_column(left, PLAIN):
+        st.markdown("#### Without augmentation", anchors=False)
         live_view(
             PLAIN,
             plain,
             {**vision_view_data(), "own_label": "plain", "stacked": True},
             compare=("augmented", augmented),
         )
-    with right:
-        st.markdown("#### With augmentation")
-        st.caption(" → ".join(step.cls for step in steps))
+    with live_column(right, AUGMENTED):
+        st.markdown("#### With augmentation", anchors=False)
         live_view(
             AUGMENTED,
             augmented,
             {**vision_view_data(), "own_label": "augmented", "stacked": True},
             compare=("plain", plain),
         )
+        st.caption("Each training batch goes through " + " → ".join(step.cls for step in steps) + ".")
+    area.caption(
+        f"{name}: {len(train.labels):,} training images and {TEST_IMAGES:,} test images, the same TinyVGG, seed, "
+        "starting weights and batch order; only the augmentation differs. Solid lines: this run; dashed: the other. "
+        "Watch the gap between train and test: without augmentation it grows (the model memorises)."
+    )
     files = augmentation_project(steps, name, train_images, seed, epochs=max(plain.epoch, augmented.epoch, 10))
     with st.expander("Show the PyTorch code: the experiment as a going-modular project"):
         st.caption(

@@ -1,9 +1,10 @@
 """Page layout shared by the live pages: on a phone the live view comes first, right under Play.
 
-Where Streamlit stacks columns (narrow screens), a live page's settings bar and side column would push the
-live view below every control. A page puts its bar and its columns in `workspace(page)` and its live view in
-`live_column(column, page)`; NARROW_SCREEN_CSS (in the app's style) then shows the live view first, the
-settings after it. Wider screens keep the columns side by side.
+Where Streamlit stacks columns (narrow screens), a live page's settings (a bar, a side column, or a row of
+sliders) would push the live view below every control. A page puts Play above `workspace(page)`, its settings
+and columns in the workspace, and each live view in `live_column(place, page)` (a column of the workspace, or
+the workspace itself); NARROW_SCREEN_CSS (in the app's style) then shows the live views first, right under
+Play, and the settings after them. Wider screens keep the columns side by side.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ NARROW_SCREEN_CSS = f"""
 }}
 @media (max-width: {STACKED_BELOW_PX}px) {{
   {_BODY}, {_BODY} > [data-testid="stHorizontalBlock"] {{ display: contents; }}
-  {_BODY} > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:has([class*="st-key-{LIVE}"]) {{ order: -1; }}
+  {_BODY} > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:has([class*="st-key-{LIVE}"]),
+  {_BODY} > [class*="st-key-{LIVE}"] {{ order: -1; }}
 }}
 """
 
@@ -33,5 +35,5 @@ def workspace(page: str) -> DeltaGenerator:
 
 
 def live_column(column: DeltaGenerator, page: str) -> DeltaGenerator:
-    """The live view's place in `column`: first on a phone."""
+    """The live view's place in `column` (a column of the workspace, or the workspace): first on a phone."""
     return column.container(key=LIVE + page)

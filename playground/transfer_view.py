@@ -48,6 +48,7 @@ from core.transfer import (
 from core.uploads import IMAGE_TYPES
 from playground.code_ui import show_code
 from playground.custom_data_view import VERSION, vision_copy
+from playground.layout import live_column, workspace
 from playground.literal import literal
 from playground.live.controls import live_view, transport_controls
 from playground.live.pool import shared_for_workers
@@ -253,7 +254,9 @@ def cached_front_outputs(data: FewShotData) -> FrontOutputs:
 def pretrained_vs_scratch(data: FewShotData, trainable: tuple[str, ...], seed: int, device: torch.device) -> None:
     """The same network pretrained and from scratch, trained live on the same images; curves on both charts."""
     size = data.size
-    columns = st.columns([1.2, 1.2, 1, 1, 1.2], vertical_alignment="bottom")
+    buttons = st.container()
+    area = workspace(K.strip("/"))  # on a phone: the live views first, then the settings
+    columns = area.columns([1.2, 1.2, 1, 1, 1.2], vertical_alignment="bottom")
     train_settings = vision_train_ui(columns[:4], key=K)
     epochs = columns[4].select_slider(
         "Epochs", EPOCH_CHOICES, DEFAULT_EPOCHS, key=K + "epochs", help="Both runs stop by themselves after this many"
@@ -279,31 +282,35 @@ def pretrained_vs_scratch(data: FewShotData, trainable: tuple[str, ...], seed: i
     for run in (ours, theirs):
         run.apply_live_settings(train_settings)
         run.stop_at = epochs
-    st.caption(
-        _counts(data) + " Both start from the same seed, see the same batches and learn at the same rate; "
-        f"only the starting weights differ. Each stops after {epochs} epochs. Solid lines: this run; dashed: the other."
-    )
-    transport_controls((PRETRAINED, SCRATCH), ours)
-    left, right = st.columns(2, gap="large")
+    with buttons:
+        transport_controls((PRETRAINED, SCRATCH), ours)
+    left, right = area.columns(2, gap="large")
     view = {**vision_view_data(), "stacked": True}
-    with left:
-        st.markdown("#### Pretrained on ImageNet")
+    with live_column(left, PRETRAINED):
+        st.markdown("#### Pretrained", anchors=False)
+        live_view(PRETRAINED, ours, {**view, "own_label": "pretrained"}, compare=("scratch", theirs))
         cached = ours.experiment.cached
         st.caption(
-            f"Frozen up to {PART_TITLES[cached].split(':')[0]}, computed once per image: an epoch is "
-            f"{_epoch_words(ours)}."
-            if cached
-            else "Its frozen parts run every epoch (training starts at the stem, or the cache would be too big)."
+            "EfficientNet-Lite0 with the weights it learnt on ImageNet. "
+            + (
+                f"Frozen up to {PART_TITLES[cached].split(':')[0]}, computed once per image: an epoch is "
+                f"{_epoch_words(ours)}."
+                if cached
+                else "Its frozen parts run every epoch (training starts at the stem, or the cache would be too big)."
+            )
         )
-        live_view(PRETRAINED, ours, {**view, "own_label": "pretrained"}, compare=("scratch", theirs))
-    with right:
-        st.markdown("#### From scratch")
+    with live_column(right, SCRATCH):
+        st.markdown("#### From scratch", anchors=False)
+        live_view(SCRATCH, theirs, {**view, "own_label": "scratch"}, compare=("pretrained", ours))
         st.caption(
             "The same EfficientNet-Lite0 with random starting weights; every part trains. With 3.4 million weights "
             "and a few dozen images it memorises its training images (train accuracy near 100%) while its test "
             "accuracy stays near chance: it never learnt to see. More images help, slowly."
         )
-        live_view(SCRATCH, theirs, {**view, "own_label": "scratch"}, compare=("pretrained", ours))
+    area.caption(
+        _counts(data) + " Both start from the same seed, see the same batches and learn at the same rate; "
+        f"only the starting weights differ. Each stops after {epochs} epochs. Solid lines: this run; dashed: the other."
+    )
     for page, config, run, name in (
         (PRETRAINED, pretrained, ours, "transfer_learning"),
         (SCRATCH, scratch, theirs, "from_scratch"),

@@ -140,7 +140,21 @@ function drawChart(canvas, rawSeries, yLabel, fixedRange, logScale) {
   const h = canvas.height;
   const left = 40 * ratio;
   const bottom = 30 * ratio;
-  const top = 18 * ratio;
+  ctx.font = `${11 * ratio}px sans-serif`;
+  // The legend runs along the top and wraps onto more rows where the chart is narrow (a phone, two runs).
+  const keys = [];
+  let keyX = left + (logScale ? 130 : 80) * ratio;
+  let keyRow = 0;
+  for (const s of series) {
+    const width = 26 * ratio + ctx.measureText(s.name).width;
+    if (keyX + width - 8 * ratio > w && keyX > left + 4 * ratio) {
+      keyRow += 1;
+      keyX = left + 4 * ratio;
+    }
+    keys.push([keyX, keyRow * 13 * ratio]);
+    keyX += width;
+  }
+  const top = (18 + keyRow * 13) * ratio;
   ctx.clearRect(0, 0, w, h);
   const points = series.flatMap((s) => s.values.filter((v) => v[1] !== null));
   let [low, high] = fixedRange || [Infinity, -Infinity];
@@ -166,7 +180,6 @@ function drawChart(canvas, rawSeries, yLabel, fixedRange, logScale) {
   ctx.lineTo(w, h - bottom);
   ctx.stroke();
   ctx.fillStyle = "#555";
-  ctx.font = `${11 * ratio}px sans-serif`;
   ctx.textAlign = "right";
   ctx.fillText(label(high), left - 4 * ratio, top + 4 * ratio);
   ctx.fillText(label(low), left - 4 * ratio, h - bottom);
@@ -177,8 +190,8 @@ function drawChart(canvas, rawSeries, yLabel, fixedRange, logScale) {
   ctx.fillText(last.toLocaleString("en-US"), w - 2 * ratio, h - bottom + 13 * ratio);
   ctx.textAlign = "left";
   ctx.fillText(logScale ? `${yLabel} (log scale)` : yLabel, left + 4 * ratio, 12 * ratio);
-  let legendX = left + (logScale ? 130 : 80) * ratio;
-  for (const s of series) {
+  series.forEach((s, index) => {
+    const [keyLeft, keyTop] = keys[index];
     ctx.strokeStyle = s.colour;
     ctx.lineWidth = 2 * ratio;
     ctx.setLineDash(s.dash ? [5 * ratio, 4 * ratio] : []);
@@ -201,14 +214,13 @@ function drawChart(canvas, rawSeries, yLabel, fixedRange, logScale) {
     ctx.strokeStyle = s.colour;
     ctx.setLineDash(s.dash ? [4 * ratio, 3 * ratio] : []);
     ctx.beginPath();
-    ctx.moveTo(legendX, 7.5 * ratio);
-    ctx.lineTo(legendX + 14 * ratio, 7.5 * ratio);
+    ctx.moveTo(keyLeft, keyTop + 7.5 * ratio);
+    ctx.lineTo(keyLeft + 14 * ratio, keyTop + 7.5 * ratio);
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.fillStyle = "#555";
-    ctx.fillText(s.name, legendX + 18 * ratio, 11 * ratio);
-    legendX += 26 * ratio + ctx.measureText(s.name).width;
-  }
+    ctx.fillText(s.name, keyLeft + 18 * ratio, keyTop + 11 * ratio);
+  });
 }
 
 function drawCharts(root, state) {
