@@ -231,6 +231,37 @@ def digits_with_sgd(attempt: Attempt) -> Verdict:
     return _digits_goal(attempt, 0.9, None if optimizer == "SGD" else "Pick SGD as the optimizer.")
 
 
+# ---- the tensors page: the three common errors, fixed by the learner's own line -----------------------------
+
+
+def _fixed(attempt: Attempt, exercise: str) -> Verdict:
+    """Met when the learner's line for `exercise` (a FixOutcome in extra["fixes"]) ran and fixed the mistake."""
+    outcome = attempt.extra.get("fixes", {}).get(exercise)
+    if outcome is None:
+        return Verdict(False, "still the failing one: rewrite it and press Run")
+    return Verdict(bool(outcome.met), f"{outcome.line.strip()!r}: {outcome.message.rstrip('.')}")
+
+
+def fixed_shape(attempt: Attempt) -> Verdict:
+    """The shape mismatch: a @ b with two 2 x 3 matrices, rewritten to a matrix product that runs."""
+    return _fixed(attempt, "shape")
+
+
+def fixed_labels(attempt: Attempt) -> Verdict:
+    """The float class labels given to CrossEntropyLoss, rewritten so the loss is computed."""
+    return _fixed(attempt, "labels")
+
+
+def fixed_layer(attempt: Attempt) -> Verdict:
+    """The int64 tensor fed to a float32 layer, rewritten so the layer gives its output."""
+    return _fixed(attempt, "layer")
+
+
+def fixed_device(attempt: Attempt) -> Verdict:
+    """The model on one device fed data on another, rewritten so the model gives its output."""
+    return _fixed(attempt, "device")
+
+
 CHALLENGES: tuple[Challenge, ...] = (
     Challenge(
         "classification/spiral",
@@ -352,6 +383,50 @@ CHALLENGES: tuple[Challenge, ...] = (
             "Try a learning rate of 0.05 with momentum 0.9.",
         ),
         digits_with_sgd,
+    ),
+    Challenge(
+        "tensors/shape",
+        "tensors",
+        "Fix the shape mismatch: rewrite c = a @ b so it multiplies the two 2 x 3 matrices.",
+        (
+            "For a @ b, the columns of a must equal the rows of b: [2, 3] @ [?, ?].",
+            "Turn one of them over: .T swaps a matrix's rows and columns.",
+            "c = a @ b.T gives a 2 x 2 result; a.T @ b a 3 x 3 one.",
+        ),
+        fixed_shape,
+    ),
+    Challenge(
+        "tensors/labels",
+        "tensors",
+        "Fix the float class labels: rewrite the loss line so CrossEntropyLoss accepts the targets.",
+        (
+            "The message names the dtype it expected.",
+            "Class indices are whole numbers stored as int64, which PyTorch calls Long.",
+            "targets.long() converts them.",
+        ),
+        fixed_labels,
+    ),
+    Challenge(
+        "tensors/layer",
+        "tensors",
+        "Fix the integer input: rewrite out = layer(x) so the float32 layer takes x.",
+        (
+            "torch.tensor([[1, 2, 3]]) is int64 because the numbers were typed without a decimal point.",
+            "Both sides of the layer's matrix multiply need the same dtype.",
+            "x.float() converts x to float32.",
+        ),
+        fixed_layer,
+    ),
+    Challenge(
+        "tensors/device",
+        "tensors",
+        "Fix the device mismatch: rewrite out = model(x) so the model and the data are on the same device.",
+        (
+            "The model lives on one device and x on another; one of them has to move.",
+            "The model's weights know where they live: model.weight.device.",
+            "x.to(model.weight.device) moves the data to the model (the device-agnostic way).",
+        ),
+        fixed_device,
     ),
 )
 

@@ -66,9 +66,9 @@ def dtype_mismatch() -> list[ErrorDemo]:
         ),
         ErrorDemo(
             "Dtype mismatch: an integer tensor into a float layer",
-            "layer = nn.Linear(3, 2)  # float32 weights\nx = torch.tensor([[1, 2, 3]])  # int64\nlayer(x)",
+            "layer = nn.Linear(3, 2)  # float32 weights\nx = torch.tensor([[1, 2, 3]])  # int64\nout = layer(x)",
             _capture(lambda: layer(x)),
-            "# or build x with dtype=torch.float32\nlayer(x.float())",
+            "# or build x with dtype=torch.float32\nout = layer(x.float())",
             f"output shape {list(out.shape)}, dtype {str(out.dtype).removeprefix('torch.')}",
             "torch.tensor([[1, 2, 3]]) is int64 because you typed whole numbers; a layer's weights are float32. "
             "Both sides of a matrix multiply need the same dtype.",
@@ -97,9 +97,9 @@ def device_mismatch(other_device: str | None = None) -> ErrorDemo:
     )
     return ErrorDemo(
         "Device mismatch: the model and the data live on different devices",
-        f'model = nn.Linear(3, 2).to("{device}")\nx = torch.randn(1, 3)  # on the CPU\nmodel(x)',
+        f'model = nn.Linear(3, 2).to("{device}")\nx = torch.randn(1, 3)  # on the CPU\nout = model(x)',
         message,
-        "# move the data to where the model lives\nx = x.to(next(model.parameters()).device)",
+        "# move the data to where the model lives\nout = model(x.to(next(model.parameters()).device))",
         f"output on {fixed.device}, shape {list(fixed.shape)}",
         "Every tensor in one operation must be on the same device. " + where,
     )

@@ -4,8 +4,10 @@ import streamlit as st
 import torch
 
 from core import common_errors, device_timing
+from core.challenges import Attempt
 from core.tensor_ops import OPERATIONS
 from core.tensors import TensorInputError, TensorSpec, build
+from playground.challenges_ui import challenge_panel
 from playground.literal import literal
 from playground.sidebar import current_seed
 from playground.tensor_lessons import show_common_errors, show_device_timing
@@ -67,7 +69,10 @@ with operate_tab:
         show_operation(name, a, b, params, PAGE)
 
 with errors_tab:
-    show_common_errors(DEVICES)
+    panel = st.container()  # the challenges, checked on the lines below
+    fixes = show_common_errors(DEVICES, PAGE)
+    with panel:
+        challenge_panel("tensors", None, lambda: Attempt(None, (), extra={"fixes": fixes}), subject="Your line")
 
 with seed_tab:
     st.markdown("Random numbers differ on every draw, unless you reset the seed before each draw.")

@@ -13,11 +13,13 @@ from playground.layout import NARROW_SCREEN_CSS
 from playground.live.pool import POOL
 from playground.live.scheduler import SCHEDULER
 from playground.sidebar import app_sidebar
+from playground.tensor_lessons import FIX_LINE
 from playground.topics import APP_ICON, HOME, TOPICS
 
 STYLE = (
     "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.2rem; padding-bottom: 3rem; }"
     + NARROW_SCREEN_CSS
+    + f"[class*='st-key-{FIX_LINE}'] input {{ font-family: 'Source Code Pro', monospace; }}"  # a line of code
     + "</style>"
 )
 

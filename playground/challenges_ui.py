@@ -82,7 +82,9 @@ def _more_hints(key: str, total: int) -> None:
     st.session_state[shown] = min(int(st.session_state.get(shown, 0)) + 1, total)
 
 
-def _challenge(challenge: Challenge, verdict: Verdict | None, met: bool, set_by_teacher: bool = False) -> None:
+def _challenge(
+    challenge: Challenge, verdict: Verdict | None, met: bool, set_by_teacher: bool = False, subject: str = "This run"
+) -> None:
     box = st.container(border=True, key=K + "box/" + challenge.key.replace("/", "-"))
     if set_by_teacher:
         box.markdown(":material/school: **Your teacher set this challenge.**")
@@ -100,7 +102,8 @@ def _challenge(challenge: Challenge, verdict: Verdict | None, met: bool, set_by_
         box.caption(f"Hint: {hint}")
     status = "Done." if met else "Not yet."
     if verdict is not None:
-        status += f" This run: {verdict.progress.rstrip('.')}."
+        progress = verdict.progress.rstrip(".")
+        status += f" {subject}: {progress}" + ("" if progress.endswith(("!", "?")) else ".")
     box.caption(status)
 
 
@@ -117,7 +120,7 @@ def check_all(challenges: Iterable[Challenge], attempt: Attempt | None, done: se
     return verdicts
 
 
-def _panel(page: str, attempt: Callable[[], Attempt | None]) -> None:
+def _panel(page: str, attempt: Callable[[], Attempt | None], subject: str) -> None:
     set_by_teacher = current_focus(page).challenge
     challenges = sorted(challenges_for(page), key=lambda c: c.key != set_by_teacher)  # the teacher's first
     done = done_keys()
@@ -127,14 +130,19 @@ def _panel(page: str, attempt: Callable[[], Attempt | None]) -> None:
     label = f"Challenges: {count} of {len(challenges)} done"
     with st.expander(label, key=K + "panel/" + page, expanded=set_by_teacher is not None):
         for challenge in challenges:
-            _challenge(challenge, verdicts.get(challenge.key), challenge.key in done, challenge.key == set_by_teacher)
+            verdict, met = verdicts.get(challenge.key), challenge.key in done
+            _challenge(challenge, verdict, met, challenge.key == set_by_teacher, subject)
         st.caption("Met challenges stay marked in this browser (no account).")
         st.button("Forget my progress", key=K + "forget/" + page, on_click=_forget)
 
 
-def challenge_panel(page: str, run: LiveRun, attempt: Callable[[], Attempt | None]) -> None:
-    """The page's challenges, checked on `attempt()` (the learner's run as the page measures it).
+def challenge_panel(
+    page: str, run: LiveRun | None, attempt: Callable[[], Attempt | None], subject: str = "This run"
+) -> None:
+    """The page's challenges, checked on `attempt()` (the learner's run, or work, as the page measures it).
 
-    While `run` trains, the panel checks again every CHECK_EVERY_S seconds without rerunning the page.
+    While `run` trains, the panel checks again every CHECK_EVERY_S seconds without rerunning the page. A page
+    without a live run (None) is checked on each of its reruns. `subject` names what a verdict's progress is about.
     """
-    st.fragment(_panel, run_every=CHECK_EVERY_S if run.running else None)(page, attempt)
+    running = run is not None and run.running
+    st.fragment(_panel, run_every=CHECK_EVERY_S if running else None)(page, attempt, subject)

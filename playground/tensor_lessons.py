@@ -6,22 +6,66 @@ import streamlit as st
 import torch
 
 from core import common_errors, device_timing
+from core.common_errors import ErrorDemo
+from core.fix_exercises import EXERCISES, Exercise, FixOutcome, try_fix
 from playground.figures import timing_figure
 
+FIX_LINE = "fix-line-"  # key prefix of the learner's line (the app's style sets it in a code font)
 
-def show_common_errors(devices: list[str]) -> None:
-    """Shape, dtype and device mismatches: the failing code, PyTorch's real message, and the fix."""
-    st.caption("Each one runs live: the code that fails, PyTorch's real message, and the one-line fix.")
+
+def show_common_errors(devices: list[str], prefix: str) -> dict[str, FixOutcome]:
+    """Shape, dtype and device mismatches: the failing code, PyTorch's real message, the learner's own fix
+    (really run), and the fix on request. Returns what each of the learner's lines did, by exercise."""
+    st.caption(
+        "Each one runs live: the code that fails and PyTorch's real message. Rewrite the failing line, press "
+        "Run, and see what PyTorch says now. The fix is there if you want it."
+    )
     gpu = next((d for d in devices if d in ("cuda", "mps")), None)
-    for demo in [common_errors.shape_mismatch(), *common_errors.dtype_mismatch(), common_errors.device_mismatch(gpu)]:
+    demos = [common_errors.shape_mismatch(), *common_errors.dtype_mismatch(), common_errors.device_mismatch(gpu)]
+    outcomes = {}
+    for demo, exercise in zip(demos, EXERCISES.values(), strict=True):
         with st.container(border=True):
             st.markdown(f"#### {demo.title}")
-            broken, fixed = st.columns(2)
+            broken, yours = st.columns(2)
             broken.code(demo.broken_code, language="python", wrap_lines=True)
             broken.error(demo.message)
-            fixed.code(demo.fix_code, language="python", wrap_lines=True)
-            fixed.success(demo.fixed_result)
-            st.caption(demo.explanation)
+            with yours:
+                outcome = _fix_it(exercise, prefix)
+            if outcome is not None:
+                outcomes[exercise.key] = outcome
+            _the_fix(demo)
+    return outcomes
+
+
+def _fix_it(exercise: Exercise, prefix: str) -> FixOutcome | None:
+    """The learner's line, run for real (over the names the code beside it made) when they press Run."""
+    key = FIX_LINE + prefix.strip("/") + "-" + exercise.key
+    with st.form(prefix + "form/" + exercise.key, border=False, enter_to_submit=True):
+        line = st.text_input(
+            "Your fix: rewrite the failing line",
+            value=exercise.broken_line,
+            key=key,
+            max_chars=200,
+            help="One line of PyTorch over the names above. It really runs (in a safe subset of Python).",
+        )
+        st.form_submit_button("Run", icon=":material/play_arrow:")
+    if line.strip() == exercise.broken_line:
+        return None  # untouched: the error beside it is what it does
+    outcome = try_fix(exercise, line)
+    if outcome.met:
+        st.success(outcome.message)
+    elif outcome.ran:
+        st.warning(outcome.message)
+    else:
+        st.error(outcome.message)
+    return outcome
+
+
+def _the_fix(demo: ErrorDemo) -> None:
+    with st.expander("Show the fix"):
+        st.code(demo.fix_code, language="python", wrap_lines=True)
+        st.success(demo.fixed_result)
+        st.caption(demo.explanation)
 
 
 def show_device_timing(prefix: str) -> None:

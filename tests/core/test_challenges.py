@@ -5,6 +5,8 @@ Where a real run is quick, the run is real: the same engine the page trains with
 
 from dataclasses import replace
 
+import pytest
+
 from core.challenges import (
     CHALLENGES,
     Attempt,
@@ -17,6 +19,10 @@ from core.challenges import (
     first_epoch_within,
     fit_multi_gaussian,
     fit_the_sine,
+    fixed_device,
+    fixed_labels,
+    fixed_layer,
+    fixed_shape,
     small_circle,
     spiral_two_layers,
     truth_with_sgd,
@@ -24,8 +30,11 @@ from core.challenges import (
 )
 from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment
 from core.engine import EpochRecord
+from core.fix_exercises import EXERCISES, try_fix
 from core.models import MLPConfig
 from core.regression import RegressionConfig, RegressionData, RegressionModelConfig, RegressionTrain, build_regression
+
+FIXES = {"shape": "c = a @ b.T", "device": "out = model(x.to('meta'))"}
 
 
 def _records(*accs, losses=None):
@@ -40,7 +49,7 @@ def _train(config, epochs):
 
 
 def test_every_page_sets_three_to_six_challenges_with_hints_and_unique_keys():
-    for page in ("classification", "workflow", "vision"):
+    for page in ("classification", "workflow", "vision", "tensors"):
         assert 3 <= len(challenges_for(page)) <= 6
     assert len({c.key for c in CHALLENGES}) == len(CHALLENGES)
     assert all(c.hints and c.title.endswith((".", ")")) for c in CHALLENGES)
@@ -173,3 +182,29 @@ def test_one_block_and_sgd_on_the_digits():
     assert digits_with_sgd(Attempt(sgd, _records(0.5, 0.91))).met
     assert not digits_with_sgd(Attempt(sgd, _records(0.89))).met
     assert "Pick SGD" in digits_with_sgd(Attempt(VisionConfig(), _records(0.99))).progress
+
+
+@pytest.mark.parametrize(
+    ("check", "key", "fix", "miss"),
+    [
+        (fixed_shape, "shape", "c = a @ b.T", "c = a"),
+        (
+            fixed_labels,
+            "labels",
+            "loss = nn.CrossEntropyLoss()(logits, targets.long())",
+            "loss = nn.CrossEntropyLoss()(logits, targets.int())",
+        ),
+        (fixed_layer, "layer", "out = layer(x.float())", "out = layer(x)"),
+        (fixed_device, "device", "out = model(x.to(model.weight.device))", "out = model.cpu()(x)"),
+    ],
+)
+def test_a_common_error_is_met_by_the_learners_own_line_that_fixes_it(check, key, fix, miss):
+    def attempt(line):
+        return Attempt(None, (), extra={"fixes": {key: try_fix(EXERCISES[key], line)}})
+
+    met = check(attempt(fix))
+    assert met.met and met.progress.startswith(repr(fix))
+    assert not check(attempt(miss)).met
+    assert not check(Attempt(None, (), extra={"fixes": {}})).met  # not tried yet
+    other = "device" if key != "device" else "shape"  # another exercise's fix does not count
+    assert not check(Attempt(None, (), extra={"fixes": {other: try_fix(EXERCISES[other], FIXES[other])}})).met

@@ -4,10 +4,12 @@ import re
 
 import pytest
 
+from core.challenges import CHALLENGES
 from tests.helpers import plain
 from tests.pages.conftest import open_page
 
 P = "tensors/"
+CHALLENGE_TITLES = {c.key: c.title for c in CHALLENGES}
 
 
 @pytest.fixture
@@ -148,3 +150,39 @@ def test_typed_text_in_an_error_is_shown_literally_not_as_markdown(tensors):
     assert errors and "__import__" in plain(errors[0])
     assert "\\_\\_import\\_\\_" in errors[0]  # escaped: markdown would turn __import__ into a bold "import"
     assert _metrics(at)["shape"] == "[2, 3]"  # the last tensor that worked is kept (from a list, [2, 3])
+
+
+def _fix(at, key, line):
+    at.text_input(key=f"fix-line-tensors-{key}").set_value(line)
+    at.button(key=f"FormSubmitter:tensors/form/{key}-Run").click().run()
+    assert not at.exception
+
+
+def test_a_learners_own_fix_really_runs_and_meets_its_challenge():
+    at = open_page("pages/tensors.py")
+    panel = next(e for e in at.expander if e.label.startswith("Challenges:"))
+    assert panel.label == "Challenges: 0 of 4 done"
+    _fix(at, "shape", "c = a @ b")  # unchanged: the error beside it says what it does
+    assert "challenges/done" not in at.session_state or not at.session_state["challenges/done"]
+    _fix(at, "shape", "c = a @ b.T")
+    assert "c.shape = [2, 2]: a matrix product of a and b. Fixed." in [s.value for s in at.success]
+    assert next(e for e in at.expander if e.label.startswith("Challenges:")).label == "Challenges: 1 of 4 done"
+    assert any(c.value.startswith("Done. Your line: 'c = a @ b.T'") for c in at.caption)
+    assert [t.value for t in at.toast] == ["Challenge met: " + CHALLENGE_TITLES["tensors/shape"]]
+
+
+def test_a_fix_that_still_fails_shows_pytorchs_message_and_a_forbidden_line_one_line():
+    at = open_page("pages/tensors.py")
+    _fix(at, "labels", "loss = nn.CrossEntropyLoss()(logits, targets.int())")
+    assert "RuntimeError: expected target dtype to be Long or Byte, but got Int" in [e.value for e in at.error]
+    _fix(at, "layer", "out = __import__('os').system('echo hacked')")
+    assert "'__import__' is not defined here: the names are layer, x (and torch)." in [e.value for e in at.error]
+    _fix(at, "device", "out = model(x.to(model.weight.device))")  # the page keeps working, the others too
+    assert any(c.value.startswith("Done. Your line: 'out = model(x.to(model.weight.device))'") for c in at.caption)
+    assert any(
+        c.value.startswith("Not yet. Your line: 'loss = nn.CrossEntropyLoss()(logits, targets.int())'")
+        for c in at.caption
+    )
+    assert (
+        at.text_input(key="fix-line-tensors-labels").value == "loss = nn.CrossEntropyLoss()(logits, targets.int())"
+    )  # kept
