@@ -135,8 +135,38 @@ class Snapshot:
     after: dict[str, Tensor] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class HandEdit:
+    """One weight or bias set by hand: its value and the training-set loss before and after, and its .grad then."""
+
+    name: str
+    index: tuple[int, ...]
+    old: float
+    new: float
+    grad: float | None  # the gradient the last backward pass left for it (None before any)
+    loss_before: float
+    loss_after: float
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A learner's guess of one parameter's value after the next optimizer.step(), and what the step gave."""
+
+    name: str
+    index: tuple[int, ...]
+    step: int  # the optimizer step it was for (1 = the first since the start)
+    old: float
+    predicted: float
+    actual: float
+
+
 class BackpropStepper:
-    """The five steps of the training loop, one call each, on `model` and batches of (X, y)."""
+    """The five steps of the training loop, one call each, on `model` and batches of (X, y).
+
+    It keeps the training-set loss at the start and after each optimizer step (`losses`), every weight set
+    by hand since the start (`edits`) and every guess of a step's result (`predictions`): what the page's
+    challenges are checked on.
+    """
 
     def __init__(
         self, model: nn.Sequential, loss_fn: nn.Module, X: Tensor, y: Tensor, lr: float, batch_size: int, seed: int
@@ -155,6 +185,10 @@ class BackpropStepper:
         self.shown = Snapshot()
         self._logits: Tensor | None = None
         self._loss: Tensor | None = None
+        self.losses = [self.current_loss()]
+        self.edits: list[HandEdit] = []
+        self.predictions: list[Prediction] = []
+        self._guess: tuple[str, tuple[int, ...], int, float] | None = None  # for the step that makes steps_done
 
     @property
     def next_step(self) -> str:
@@ -187,6 +221,8 @@ class BackpropStepper:
             self.optimizer.step()
             self.shown.after = {name: p.detach().clone() for name, p in self.named_parameters()}
             self.steps_done += 1
+            self.losses.append(self.current_loss())
+            self._settle_guess()
         self.next = (self.next + 1) % len(STEPS)
         return step
 
@@ -220,12 +256,34 @@ class BackpropStepper:
         self.next, self.steps_done = 0, 0
         self.shown = Snapshot()
         self._logits = self._loss = None
+        self.losses, self.edits, self.predictions, self._guess = [self.current_loss()], [], [], None
 
-    def set_parameter(self, name: str, index: tuple[int, ...], value: float) -> None:
-        """Edit one weight or bias by hand (the next forward pass sees it)."""
+    def set_parameter(self, name: str, index: tuple[int, ...], value: float) -> HandEdit:
+        """Edit one weight or bias by hand (the next forward pass sees it); returns the edit, also kept in `edits`."""
         parameter = dict(self.named_parameters())[name]
+        grad = self.shown.grads.get(name)
+        before = self.current_loss()
         with torch.no_grad():
+            old = float(parameter[index])
             parameter[index] = value
+        edit = HandEdit(
+            name, index, old, value, None if grad is None else float(grad[index]), before, self.current_loss()
+        )
+        self.edits.append(edit)
+        return edit
+
+    def predict(self, name: str, index: tuple[int, ...], value: float) -> None:
+        """Note the learner's guess of this parameter after the next optimizer.step() (settled when it runs)."""
+        self._guess = (name, index, self.steps_done + 1, value)
+
+    def _settle_guess(self) -> None:
+        if self._guess is None:
+            return
+        name, index, step, value = self._guess
+        self._guess = None
+        if step == self.steps_done:
+            old, new = self.shown.before[name][index], self.shown.after[name][index]
+            self.predictions.append(Prediction(name, index, step, float(old), value, float(new)))
 
     def current_loss(self) -> float:
         """The loss on the whole training set with the weights as they are now."""

@@ -262,6 +262,93 @@ def fixed_device(attempt: Attempt) -> Verdict:
     return _fixed(attempt, "device")
 
 
+# ---- the backprop page: the training loop's five lines on the playground's model --------------------------
+
+
+HALF = 0.5
+OVERSHOOT = 1.5
+
+
+def halve_the_loss(attempt: Attempt) -> Verdict:
+    """Optimizer steps that bring the training-set loss to half its value at the start (extra["losses"])."""
+    losses = attempt.extra.get("losses") or []
+    if not losses or not math.isfinite(losses[0]):
+        return Verdict(False, "no loss yet")
+    start, best = losses[0], min((x for x in losses if math.isfinite(x)), default=losses[0])
+    steps = len(losses) - 1
+    progress = (
+        f"training-set loss {losses[-1]:.4f} after {steps} optimizer step{'' if steps == 1 else 's'}, "
+        f"{start:.4f} at the start (needs at most {HALF * start:.4f})"
+    )
+    return Verdict(best <= HALF * start, progress)
+
+
+def set_against_the_gradient(attempt: Attempt) -> Verdict:
+    """A weight set by hand against its gradient (after a backward pass), lowering the training-set loss."""
+    edits = attempt.extra.get("edits") or []
+    if not edits:
+        return Verdict(False, "no weight set by hand yet")
+    for edit in edits:
+        against = edit.grad is not None and edit.grad != 0 and (edit.new - edit.old) * edit.grad < 0
+        if against and edit.loss_after < edit.loss_before:
+            return Verdict(True, f"{edit.name}{list(edit.index)} moved against its gradient: the loss fell")
+    last = edits[-1]
+    if last.grad is None or last.grad == 0:
+        why = "it has no gradient yet: run loss.backward() first"
+    elif (last.new - last.old) * last.grad > 0:
+        why = "that moved it with its gradient, uphill"
+    else:
+        why = (
+            f"the training-set loss went {last.loss_before:.4f} → {last.loss_after:.4f}: try a smaller move, or "
+            "another weight (.grad is this batch's gradient, not the whole set's)"
+        )
+    return Verdict(False, f"last edit, {last.name}{list(last.index)}: {why}")
+
+
+PREDICTION_SHARE = 0.05  # of the step's change: a prediction this close reads the same digits
+SMALLEST_MOVE = 1e-5  # a step that moves the weight less than this is too small to predict on
+
+
+def prediction_verdict(prediction: Any) -> Verdict:
+    """Whether one backprop Prediction (old, predicted, actual) got the step's result right."""
+    move = abs(prediction.actual - prediction.old)
+    miss = abs(prediction.predicted - prediction.actual)
+    if move < SMALLEST_MOVE:
+        return Verdict(False, "that step hardly moved it (its .grad is tiny): pick a weight with a larger .grad")
+    if miss <= max(PREDICTION_SHARE * move, 1e-6):
+        return Verdict(True, f"right, optimizer.step() made it {prediction.actual:.8g}")
+    guessed, moved = prediction.predicted - prediction.old, prediction.actual - prediction.old
+    if abs(guessed) < miss / 4:
+        return Verdict(False, f"the step made it {prediction.actual:.8g}; that is nearer the old value: lr × grad")
+    if guessed * moved < 0:
+        return Verdict(False, f"the step made it {prediction.actual:.8g}: it moves against the gradient, w − lr · grad")
+    return Verdict(False, f"the step made it {prediction.actual:.8g} (off by {miss:.3g})")
+
+
+def predict_the_update(attempt: Attempt) -> Verdict:
+    """A parameter's value after optimizer.step(), predicted before it ran (extra["predictions"])."""
+    predictions = attempt.extra.get("predictions") or []
+    if not predictions:
+        return Verdict(False, "no prediction checked yet")
+    verdicts = [prediction_verdict(p) for p in predictions]
+    met = next((v for v in verdicts if v.met), None)
+    return met or verdicts[-1]
+
+
+def overshoot(attempt: Attempt) -> Verdict:
+    """One optimizer step that raised the training-set loss by half or more (extra["losses"])."""
+    losses = attempt.extra.get("losses") or []
+    worst = 0.0
+    for before, after in zip(losses, losses[1:], strict=False):
+        if math.isfinite(before) and before > 0:
+            ratio = after / before if math.isfinite(after) else math.inf
+            worst = max(worst, ratio)
+    if len(losses) < 2:
+        return Verdict(False, "no optimizer step yet")
+    shown = "blew up" if math.isinf(worst) else f"× {worst:.2f}"
+    return Verdict(worst >= OVERSHOOT, f"the worst step changed the loss {shown} (needs × {OVERSHOOT} or more)")
+
+
 CHALLENGES: tuple[Challenge, ...] = (
     Challenge(
         "classification/spiral",
@@ -427,6 +514,53 @@ CHALLENGES: tuple[Challenge, ...] = (
             "x.to(model.weight.device) moves the data to the model (the device-agnostic way).",
         ),
         fixed_device,
+    ),
+    Challenge(
+        "backprop/halve",
+        "backprop",
+        "Train it step by step until the training-set loss is half what it was at the start.",
+        (
+            "Ten batches runs the five lines ten times over.",
+            "At the playground's learning rate of 0.03 this takes hundreds of steps: try 0.3 on the classification "
+            "page (it opens a fresh copy here).",
+            "Starting from the playground's trained weights? New start draws fresh ones.",
+        ),
+        halve_the_loss,
+    ),
+    Challenge(
+        "backprop/by-hand",
+        "backprop",
+        "Be the optimizer: after loss.backward(), set one weight by hand, against its gradient, so the "
+        "training-set loss falls.",
+        (
+            "Run the loop up to loss.backward(): every weight now has a .grad.",
+            "A positive .grad means the loss rises as the weight rises: make the weight a little smaller.",
+            "optimizer.step() would move it by lr × grad; try about ten times that.",
+        ),
+        set_against_the_gradient,
+    ),
+    Challenge(
+        "backprop/predict",
+        "backprop",
+        "Predict the update: after loss.backward(), work out what optimizer.step() will make one weight, before "
+        "it runs.",
+        (
+            "Plain SGD moves every weight by the learning rate times its gradient.",
+            "The new value is w − lr · grad: the value now, minus the learning rate times .grad.",
+            "Type it in the prediction box under the chosen parameter, then press Optimizer step.",
+        ),
+        predict_the_update,
+    ),
+    Challenge(
+        "backprop/overshoot",
+        "backprop",
+        "Overshoot: make a single optimizer.step() raise the training-set loss by half or more.",
+        (
+            "A step moves every weight by lr × grad: a big enough learning rate jumps past the valley.",
+            "Set the learning rate to 10 on the classification page, then come back.",
+            "Run All five, and watch the training-set loss beside the chosen parameter.",
+        ),
+        overshoot,
     ),
 )
 

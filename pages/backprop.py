@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from core.challenges import Attempt
 from core.parameters import unit_columns
 from playground import backprop_ui as ui
 from playground.backprop_view import boundary_figure, network_figure, picked_from_chart
+from playground.challenges_ui import challenge_panel
 
 st.title("Backprop, step by step")
 st.caption(
@@ -46,5 +48,9 @@ with right:
     boundary = boundary_figure(stepper, config, points)
     st.plotly_chart(boundary, key=ui.PAGE + "/boundary", config={"displayModeBar": False})
     ui.rewind_buttons(stepper, config.seed)
+    panel = st.container()  # the challenges, checked on what the steps below did
 st.subheader("The chosen parameter")
 ui.parameter_panel(stepper, chosen, names)
+extra = {"losses": stepper.losses, "edits": stepper.edits, "predictions": stepper.predictions}
+with panel:
+    challenge_panel("backprop", None, lambda: Attempt(config, (), extra=extra), subject="Now")

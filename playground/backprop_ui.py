@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from core.backprop import STEP_CODE, STEP_TITLES, STEPS, BackpropStepper, loop_source
+from core.challenges import prediction_verdict
 from core.classification import ClassificationConfig, structure_key
 from core.parameters import Parameter, all_parameters, describe, parameter_name
 from playground.backprop_view import new_stepper, value_of
@@ -21,6 +22,7 @@ SOURCE = "classification"  # the page whose model and settings this one steps th
 STEPPER, POINTS, KEY = PAGE + "/stepper", PAGE + "/points", PAGE + "/key"
 CHOSEN, POINT, EDIT = PAGE + "/chosen", PAGE + "/point", PAGE + "/edit"
 EDITED = PAGE + "/edited"  # (parameter label, loss before, loss after) of the last hand edit
+GUESS = PAGE + "/guess"  # the learner's prediction of the chosen parameter after the next step
 
 
 def _source_run() -> LiveRun | None:
@@ -140,7 +142,8 @@ def pick_from_chart(picked: Parameter | None, names: list[list[str]]) -> None:
 
 
 def parameter_panel(stepper: BackpropStepper, chosen: Parameter, names: list[list[str]]) -> None:
-    """The chosen parameter: its value, `.grad`, the update written out, its chain rule, and an editor."""
+    """The chosen parameter: its value, `.grad`, the update written out (and a prediction of it), its chain rule,
+    and an editor."""
     name = parameter_name(stepper.model, chosen)
     value = value_of(stepper, chosen)
     grad_tensor = stepper.shown.grads.get(name)
@@ -158,6 +161,9 @@ def parameter_panel(stepper: BackpropStepper, chosen: Parameter, names: list[lis
         after = float(stepper.shown.after[name][chosen.index])
         grad = float(stepper.shown.grads[name][chosen.index])
         st.markdown(f"**The update:** w − lr · grad = {before:.6g} − {stepper.lr:g} × {grad:.6g} = **{after:.6g}**")
+        _prediction_result(stepper, name, chosen.index)
+    if stepper.next == STEPS.index("step"):
+        _prediction_input(stepper, name, chosen.index)
     if stepper.next == STEPS.index("step") or (just_stepped and stepper.shown.grads):
         rule = stepper.chain_rule(chosen.layer, chosen.unit, chosen.source, _point(stepper))
         with st.expander("The chain rule for this parameter, with the numbers", expanded=True):
@@ -175,6 +181,36 @@ def parameter_panel(stepper: BackpropStepper, chosen: Parameter, names: list[lis
                 f"Autograd's `.grad`: **{rule.autograd:.8g}**. {verdict}"
             )
     _editor(stepper, chosen, names, value)
+
+
+def _prediction_input(stepper: BackpropStepper, name: str, index: tuple[int, ...]) -> None:
+    """Before optimizer.step(): the learner may predict this parameter's next value (checked when it runs)."""
+    key = f"{GUESS}/{name}/{index}/{stepper.steps_done}"  # a fresh box for each parameter and step
+
+    def note() -> None:
+        value = st.session_state.get(key)
+        if value is not None and math.isfinite(value):
+            stepper.predict(name, index, float(value))
+
+    st.number_input(
+        "Predict its value after optimizer.step()",
+        value=None,
+        format="%.8f",
+        step=1e-6,
+        key=key,
+        on_change=note,
+        placeholder="w − lr · grad = ?",
+        width=360,
+        help="Work out w − lr · grad from the value and .grad above, then press Optimizer step to check",
+    )
+
+
+def _prediction_result(stepper: BackpropStepper, name: str, index: tuple[int, ...]) -> None:
+    last = stepper.predictions[-1] if stepper.predictions else None
+    if last is None or (last.name, last.index, last.step) != (name, index, stepper.steps_done):
+        return
+    verdict = prediction_verdict(last)
+    (st.success if verdict.met else st.info)(f"You predicted {last.predicted:.8g}: {verdict.progress}.")
 
 
 def _point(stepper: BackpropStepper) -> int:
@@ -199,9 +235,8 @@ def _set_value(stepper: BackpropStepper, chosen: Parameter, label: str) -> None:
     value = st.session_state.get(EDIT)
     if value is None or not math.isfinite(value):
         return
-    before = stepper.current_loss()
-    stepper.set_parameter(parameter_name(stepper.model, chosen), chosen.index, float(value))
-    st.session_state[EDITED] = (label, before, stepper.current_loss())
+    edit = stepper.set_parameter(parameter_name(stepper.model, chosen), chosen.index, float(value))
+    st.session_state[EDITED] = (label, edit.loss_before, edit.loss_after)
 
 
 def _editor(stepper: BackpropStepper, chosen: Parameter, names: list[list[str]], value: float) -> None:

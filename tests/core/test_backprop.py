@@ -163,3 +163,37 @@ def test_a_regression_step_names_its_output_and_target_value():
     rule = stepper.chain_rule(0, 0, 0)
     assert rule.formula[0] == "output layer: dL/dŷ = 2(ŷ − y) / N"
     assert "(output " in rule.point_lines[0] and ", target value " in rule.point_lines[0]
+
+
+def test_the_stepper_keeps_the_loss_after_each_step_every_hand_edit_and_settled_predictions():
+    stepper = _stepper()
+    assert stepper.losses == [pytest.approx(stepper.current_loss())]
+    _through_backward(stepper)
+    weight = float(stepper.model[0].weight[1, 0])
+    grad = float(stepper.model[0].weight.grad[1, 0])
+    edit = stepper.set_parameter("0.weight", (1, 0), weight - 0.5 * grad)
+    assert (edit.old, edit.grad, edit.loss_after) == (weight, grad, stepper.current_loss())
+    assert stepper.edits == [edit]
+    moved = float(stepper.model[0].weight[1, 0])
+    stepper.predict("0.weight", (1, 0), moved - stepper.lr * grad)
+    stepper.advance()  # optimizer.step()
+    assert stepper.losses[1] == pytest.approx(stepper.current_loss()) and len(stepper.losses) == 2
+    (prediction,) = stepper.predictions
+    assert (prediction.step, prediction.old) == (1, moved)
+    assert prediction.actual == float(stepper.model[0].weight[1, 0])
+    assert prediction.predicted == pytest.approx(prediction.actual, abs=1e-7)
+    stepper.rewind(same_start=True)
+    assert (len(stepper.losses), stepper.edits, stepper.predictions) == (1, [], [])
+
+
+def test_a_prediction_for_a_step_that_ten_batches_skipped_past_is_dropped():
+    stepper = _stepper()
+    stepper.predict("0.bias", (0,), 0.0)  # for step 1
+    for _ in range(10):  # two whole batches: step 1 settles it, step 2 does not add another
+        stepper.advance()
+    assert [p.step for p in stepper.predictions] == [1]
+    stepper.predict("0.bias", (0,), 0.0)  # for step 3 ...
+    stepper.rewind(same_start=True)  # ... which never comes
+    for _ in range(5):
+        stepper.advance()
+    assert stepper.predictions == []

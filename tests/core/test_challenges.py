@@ -23,6 +23,10 @@ from core.challenges import (
     fixed_labels,
     fixed_layer,
     fixed_shape,
+    halve_the_loss,
+    overshoot,
+    predict_the_update,
+    set_against_the_gradient,
     small_circle,
     spiral_two_layers,
     truth_with_sgd,
@@ -49,7 +53,7 @@ def _train(config, epochs):
 
 
 def test_every_page_sets_three_to_six_challenges_with_hints_and_unique_keys():
-    for page in ("classification", "workflow", "vision", "tensors"):
+    for page in ("classification", "workflow", "vision", "tensors", "backprop"):
         assert 3 <= len(challenges_for(page)) <= 6
     assert len({c.key for c in CHALLENGES}) == len(CHALLENGES)
     assert all(c.hints and c.title.endswith((".", ")")) for c in CHALLENGES)
@@ -208,3 +212,76 @@ def test_a_common_error_is_met_by_the_learners_own_line_that_fixes_it(check, key
     assert not check(Attempt(None, (), extra={"fixes": {}})).met  # not tried yet
     other = "device" if key != "device" else "shape"  # another exercise's fix does not count
     assert not check(Attempt(None, (), extra={"fixes": {other: try_fix(EXERCISES[other], FIXES[other])}})).met
+
+
+def _backprop_stepper(lr=0.3, batch_size=10):
+    from playground.backprop_view import new_stepper
+
+    config = ClassificationConfig()
+    config = replace(config, train=replace(config.train, learning_rate=lr, batch_size=batch_size))
+    return config, new_stepper(config, None)[0]
+
+
+def _backprop_attempt(config, stepper):
+    extra = {"losses": stepper.losses, "edits": stepper.edits, "predictions": stepper.predictions}
+    return Attempt(config, (), extra=extra)
+
+
+def test_halving_the_loss_step_by_step_is_met_by_a_real_stepper():
+    config, stepper = _backprop_stepper(lr=0.3)  # the hint's learning rate: half after 82 steps
+    assert not halve_the_loss(_backprop_attempt(config, stepper)).met
+    for _ in range(5 * 50):
+        stepper.advance()
+    verdict = halve_the_loss(_backprop_attempt(config, stepper))
+    assert not verdict.met and "after 50 optimizer steps" in verdict.progress
+    for _ in range(5 * 60):
+        stepper.advance()
+    assert halve_the_loss(_backprop_attempt(config, stepper)).met
+
+
+def test_a_hand_edit_counts_only_against_the_gradient_and_when_the_loss_falls():
+    config, stepper = _backprop_stepper(batch_size=0)  # one batch of all points: .grad is the whole set's
+    stepper.set_parameter("0.weight", (0, 0), 0.1)  # before any backward pass: no gradient
+    assert "run loss.backward() first" in set_against_the_gradient(_backprop_attempt(config, stepper)).progress
+    for _ in range(4):
+        stepper.advance()
+    weight, grad = float(stepper.model[0].weight[0, 0]), float(stepper.model[0].weight.grad[0, 0])
+    stepper.set_parameter("0.weight", (0, 0), weight + 30 * grad)  # with the gradient: uphill
+    verdict = set_against_the_gradient(_backprop_attempt(config, stepper))
+    assert not verdict.met and "uphill" in verdict.progress
+    stepper.set_parameter("0.weight", (0, 0), weight + 20 * grad)  # back towards it: against the gradient
+    assert set_against_the_gradient(_backprop_attempt(config, stepper)).met
+
+
+def test_a_prediction_of_the_step_is_right_only_when_it_reads_w_minus_lr_grad():
+    config, stepper = _backprop_stepper()
+
+    def predict(guess):
+        for _ in range(4):
+            stepper.advance()
+        weight, grad = float(stepper.model[0].weight[0, 0]), float(stepper.model[0].weight.grad[0, 0])
+        stepper.predict("0.weight", (0, 0), guess(weight, grad))
+        stepper.advance()
+        return predict_the_update(_backprop_attempt(config, stepper))
+
+    assert predict_the_update(_backprop_attempt(config, stepper)).progress == "no prediction checked yet"
+    unchanged = predict(lambda w, g: w)
+    assert not unchanged.met and "nearer the old value" in unchanged.progress
+    wrong_sign = predict(lambda w, g: w + stepper.lr * g)
+    assert not wrong_sign.met and "against the gradient" in wrong_sign.progress
+    off = predict(lambda w, g: w - 3 * stepper.lr * g)
+    assert not off.met and "off by" in off.progress
+    assert predict(lambda w, g: round(w - stepper.lr * g, 6)).met  # what the page's six digits give
+
+
+def test_overshoot_needs_one_step_that_raises_the_loss_by_half():
+    config, stepper = _backprop_stepper(lr=0.03)
+    for _ in range(5 * 30):
+        stepper.advance()
+    verdict = overshoot(_backprop_attempt(config, stepper))
+    assert not verdict.met and "× 1.0" in verdict.progress  # mini-batch noise: small rises, never by half
+    config, stepper = _backprop_stepper(lr=10.0)
+    for _ in range(5):
+        stepper.advance()
+    assert overshoot(_backprop_attempt(config, stepper)).met
+    assert overshoot(Attempt(config, (), extra={"losses": [0.7, float("nan")]})).met  # it blew up

@@ -133,3 +133,43 @@ def test_the_nodes_show_one_point_or_the_batch_mean(backprop):
     at.toggle(key=K + "mean").set_value(True).run()
     figure = at.get("plotly_chart")[0].proto.spec
     assert f"batch mean of a = {float(stepper.shown.a[1][:, 0].mean()):.4f}" in figure
+
+
+def _panel(at):
+    return next(e for e in at.expander if e.label.startswith("Challenges:"))
+
+
+def test_a_prediction_typed_before_the_step_is_checked_when_it_runs_and_meets_its_challenge(backprop):
+    at = backprop
+    assert _panel(at).label == "Challenges: 0 of 4 done"
+    for step in STEPS[:4]:
+        _press(at, step)
+    value = float(next(m.value for m in at.metric if m.label == "Value now"))  # as the learner reads them
+    grad = float(next(m.value for m in at.metric if m.label == ".grad"))
+    guess = next(n for n in at.number_input if n.key.startswith(K + "guess/"))
+    assert guess.label == "Predict its value after optimizer.step()" and guess.value is None
+    guess.set_value(round(value - _stepper(at).lr * grad, 8)).run()
+    _press(at, "step")
+    assert any(s.value.startswith("You predicted") and "right" in s.value for s in at.success)
+    assert _panel(at).label == "Challenges: 1 of 4 done"
+    assert "backprop/predict" in at.session_state["challenges/done"]
+
+
+def test_a_wrong_prediction_says_how_and_leaves_the_challenge_open(backprop):
+    at = backprop
+    for step in STEPS[:4]:
+        _press(at, step)
+    value = float(next(m.value for m in at.metric if m.label == "Value now"))
+    next(n for n in at.number_input if n.key.startswith(K + "guess/")).set_value(value).run()
+    _press(at, "step")
+    assert any("nearer the old value" in i.value for i in at.info)
+    assert _panel(at).label == "Challenges: 0 of 4 done"
+
+
+def test_a_learning_rate_of_ten_on_the_playground_overshoots_here():
+    at = open_page("pages/classification.py", query={"lr": "10"})
+    at.switch_page(str(ROOT / "pages" / "backprop.py")).run()
+    assert not at.exception
+    at.button(key=K + "do/all").click().run()
+    assert "backprop/overshoot" in at.session_state["challenges/done"]
+    assert any(c.value.startswith("Done. Now: the worst step changed the loss") for c in at.caption)
