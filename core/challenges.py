@@ -349,6 +349,81 @@ def overshoot(attempt: Attempt) -> Verdict:
     return Verdict(worst >= OVERSHOOT, f"the worst step changed the loss {shown} (needs × {OVERSHOOT} or more)")
 
 
+# ---- the evaluation page: read a model's mistakes off the page's own numbers ---------------------------------
+
+
+def most_confused_pair(matrix: Sequence[Sequence[float]]) -> tuple[int, int] | None:
+    """The (true, predicted) cell off the diagonal with the most examples; None when there are no mistakes."""
+    best, cell = 0.0, None
+    for true, row in enumerate(matrix):
+        for predicted, count in enumerate(row):
+            if true != predicted and float(count) > best:
+                best, cell = float(count), (true, predicted)
+    return cell
+
+
+def find_the_mix_up(attempt: Attempt) -> Verdict:
+    """The selected cell (extra["cell"]) is the most confused pair of a model with three or more classes."""
+    matrix, cell = attempt.extra.get("matrix"), attempt.extra.get("cell")
+    if matrix is None or cell is None:
+        return Verdict(False, "no model evaluated yet")
+    if len(matrix) < 3:
+        return Verdict(False, "two classes: evaluate a model with three or more (the quick model, or vision's)")
+    true, predicted = cell
+    count = int(matrix[true][predicted])
+    target = most_confused_pair(matrix)
+    if target is None:
+        return Verdict(False, "this model makes no mistakes on its test set: nothing to find")
+    if true == predicted:
+        return Verdict(False, f"the selected cell holds {count:,} right answers: the mistakes are off the diagonal")
+    if (true, predicted) == target:
+        return Verdict(True, f"{count:,} mistakes: no other cell has more")
+    return Verdict(False, f"the selected cell holds {count:,} mistakes; another cell holds more")
+
+
+RECALL_GOAL = 0.99
+
+
+def recall_by_threshold(attempt: Attempt) -> Verdict:
+    """A two-class model's threshold lowered until class 1's recall is at least 99 %."""
+    threshold, recall = attempt.extra.get("threshold"), attempt.extra.get("recall")
+    if threshold is None or recall is None:
+        return Verdict(False, "evaluate a two-class model (from the classification playground) to get a threshold")
+    now = float(recall[1])
+    progress = f"threshold {threshold:.2f}, recall of class 1 {100 * now:.1f} % (needs {100 * RECALL_GOAL:.0f} %"
+    if threshold >= 0.5:
+        return Verdict(False, progress + ", with the threshold below 0.5)")
+    return Verdict(now >= RECALL_GOAL, progress + ")")
+
+
+F1_GOAL = 0.9
+
+
+def every_class_f1(attempt: Attempt) -> Verdict:
+    """A model with three or more classes whose weakest class still has an F1 of at least 0.9."""
+    f1 = attempt.extra.get("f1")
+    if f1 is None:
+        return Verdict(False, "no model evaluated yet")
+    if len(f1) < 3:
+        return Verdict(False, "two classes: evaluate a model with three or more")
+    weakest = min(range(len(f1)), key=lambda i: float(f1[i]))
+    names = attempt.extra.get("classes") or [str(i) for i in range(len(f1))]
+    progress = f"the weakest class, {names[weakest]}, has F1 {float(f1[weakest]):.3f} (needs {F1_GOAL})"
+    return Verdict(float(f1[weakest]) >= F1_GOAL, progress)
+
+
+def beat_the_kept_model(attempt: Attempt) -> Verdict:
+    """Higher test accuracy than an evaluation kept earlier on the same examples (extra["kept"])."""
+    accuracy, kept = attempt.extra.get("accuracy"), attempt.extra.get("kept")
+    if accuracy is None:
+        return Verdict(False, "no model evaluated yet")
+    if not kept:
+        return Verdict(False, "nothing kept to beat yet: press Keep this evaluation to compare, then train on")
+    best = max(kept)
+    progress = f"accuracy {100 * accuracy:.1f} % against the kept {100 * best:.1f} %"
+    return Verdict(accuracy > best, progress)
+
+
 CHALLENGES: tuple[Challenge, ...] = (
     Challenge(
         "classification/spiral",
@@ -561,6 +636,52 @@ CHALLENGES: tuple[Challenge, ...] = (
             "Run All five, and watch the training-set loss beside the chosen parameter.",
         ),
         overshoot,
+    ),
+    Challenge(
+        "evaluation/mix-up",
+        "evaluation",
+        "Find the mix-up: select the cell where a model of three or more classes makes the most mistakes.",
+        (
+            "Rows are the true classes, columns what the model predicted: the diagonal holds the right answers.",
+            "Cells show counts by default; the darkest cell off the diagonal is the one.",
+            "Click it, or pick its true and predicted classes above the matrix.",
+        ),
+        find_the_mix_up,
+    ),
+    Challenge(
+        "evaluation/recall",
+        "evaluation",
+        "Miss nothing: with a two-class model, lower the threshold until class 1's recall is at least 99 %, and "
+        "see what precision pays.",
+        (
+            "Train the classification playground's circle (two classes), then pick it here.",
+            "A lower threshold calls more examples class 1: fewer are missed, more are wrongly flagged.",
+            "Watch recall and precision in Metrics explained as you move the slider.",
+        ),
+        recall_by_threshold,
+    ),
+    Challenge(
+        "evaluation/f1",
+        "evaluation",
+        "No weak class: evaluate a model of three or more classes whose every class has an F1 of at least 0.9.",
+        (
+            "Metrics explained shows each class's F1: the weakest one is the challenge.",
+            "FashionMNIST's shirts are hard; the digits on the Computer vision page are easier.",
+            "Train the digits for ten epochs or so, then pick that model here.",
+        ),
+        every_class_f1,
+    ),
+    Challenge(
+        "evaluation/beat",
+        "evaluation",
+        "Beat yourself: keep an evaluation, train the same model further, and get a higher test accuracy on the "
+        "same examples.",
+        (
+            "Compare has the button: Keep this evaluation to compare.",
+            "Train on (the quick model's button, or Play on its page), then come back here.",
+            "The kept numbers stay put; the model picked above is evaluated again with its new weights.",
+        ),
+        beat_the_kept_model,
     ),
 )
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.codegen_evaluation import WEIGHTS_FILE, evaluation_script
 from playground import evaluation_view as view
+from playground.challenges_ui import challenge_panel
 from playground.code_ui import show_code
 from playground.sidebar import current_device, current_seed
 
@@ -19,7 +20,10 @@ with quick:
     view.quick_model_ui(current_seed(), current_device())
 with pick:
     evaluated = view.pick_model()
+panel = st.container()  # the challenges, checked on this model as the page shows it
 if evaluated is None:
+    with panel:
+        challenge_panel(PAGE, None, lambda: None)
     st.stop()
 
 threshold = view.threshold_ui(evaluated)
@@ -41,6 +45,8 @@ for tab in binary_tab:
         view.curves_section(evaluated, threshold)
 with compare_tab:
     view.compare_section(evaluated, threshold)
+with panel:
+    challenge_panel(PAGE, None, lambda: view.evaluation_attempt(evaluated, threshold, cell), subject="This model")
 
 st.download_button(
     f"Download the weights ({WEIGHTS_FILE})",

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from core.challenges import Attempt
 from core.codegen_cnn import ImageTestSet
 from core.data.images import ImageDataset
 from core.evaluation import (
@@ -120,14 +121,6 @@ def threshold_ui(evaluated: sources.Evaluated) -> float | None:
     )
 
 
-def _most_confused(matrix: torch.Tensor) -> tuple[int, int]:
-    off = matrix.clone()
-    off.fill_diagonal_(-1)
-    flat = int(torch.argmax(off))
-    r, c = divmod(flat, matrix.shape[1])
-    return (r, c) if off[r, c] > 0 else (0, 0)
-
-
 def _on_cell_click() -> None:
     points = st.session_state[K + "matrix"]["selection"]["points"]
     if points:
@@ -143,8 +136,8 @@ def confusion_section(evaluated: sources.Evaluated, threshold: float | None) -> 
     n = len(classes)
     for key in (TRUE, PREDICTED):
         if not isinstance(st.session_state.get(key), int) or not 0 <= st.session_state[key] < n:
-            st.session_state[TRUE], st.session_state[PREDICTED] = _most_confused(result.matrix)
-            st.session_state[EXPLAIN] = st.session_state[TRUE]
+            st.session_state[TRUE], st.session_state[PREDICTED] = 0, 0  # the first class's right answers: the
+            st.session_state[EXPLAIN] = 0  # mix-ups are the learner's to find (a challenge)
     pick = st.columns([1.3, 1, 1])
     how_label = pick[0].selectbox("Cells show", list(NORMALISATIONS), key=K + "normalise")
     how = NORMALISATIONS[how_label]
@@ -355,6 +348,30 @@ def _who_wins(classes: tuple[str, ...], margin: torch.Tensor, shown: int = 4) ->
         f"Classes A gets right more often: {listed(torch.argsort(margin, descending=True), 1)}. "
         f"Classes B gets right more often: {listed(torch.argsort(margin), -1)}."
     )
+
+
+def evaluation_attempt(evaluated: sources.Evaluated, threshold: float | None, cell: tuple[int, int]) -> Attempt:
+    """What the page shows of this model, for its challenges: the matrix, the selected cell, the per-class
+    recall and F1 at this threshold, and the accuracies of its kept evaluations on the same examples."""
+    result = evaluated.scores(threshold)
+    kept = [
+        other.scores(threshold).accuracy
+        for other in sources.kept(st.session_state)
+        if other.candidate_name == evaluated.candidate_name
+        and other.data_id == evaluated.data_id
+        and other.version != evaluated.version
+    ]
+    extra = {
+        "matrix": result.matrix.tolist(),
+        "cell": cell,
+        "threshold": threshold,
+        "recall": result.per_class["recall"].tolist(),
+        "f1": result.per_class["f1"].tolist(),
+        "classes": list(evaluated.predictions.classes),
+        "accuracy": result.accuracy,
+        "kept": kept,
+    }
+    return Attempt(None, (), extra=extra)
 
 
 def compare_section(evaluated: sources.Evaluated, threshold: float | None) -> None:

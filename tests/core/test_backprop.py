@@ -169,18 +169,18 @@ def test_the_stepper_keeps_the_loss_after_each_step_every_hand_edit_and_settled_
     stepper = _stepper()
     assert stepper.losses == [pytest.approx(stepper.current_loss())]
     _through_backward(stepper)
-    weight = float(stepper.model[0].weight[1, 0])
+    weight = stepper.model[0].weight[1, 0].item()
     grad = float(stepper.model[0].weight.grad[1, 0])
     edit = stepper.set_parameter("0.weight", (1, 0), weight - 0.5 * grad)
     assert (edit.old, edit.grad, edit.loss_after) == (weight, grad, stepper.current_loss())
     assert stepper.edits == [edit]
-    moved = float(stepper.model[0].weight[1, 0])
+    moved = stepper.model[0].weight[1, 0].item()
     stepper.predict("0.weight", (1, 0), moved - stepper.lr * grad)
     stepper.advance()  # optimizer.step()
     assert stepper.losses[1] == pytest.approx(stepper.current_loss()) and len(stepper.losses) == 2
     (prediction,) = stepper.predictions
     assert (prediction.step, prediction.old) == (1, moved)
-    assert prediction.actual == float(stepper.model[0].weight[1, 0])
+    assert prediction.actual == stepper.model[0].weight[1, 0].item()
     assert prediction.predicted == pytest.approx(prediction.actual, abs=1e-7)
     stepper.rewind(same_start=True)
     assert (len(stepper.losses), stepper.edits, stepper.predictions) == (1, [], [])

@@ -10,12 +10,16 @@ import pytest
 from core.challenges import (
     CHALLENGES,
     Attempt,
+    Verdict,
+    beat_the_kept_model,
     challenges_for,
     digits_with_four_channels,
     digits_with_one_block,
     digits_with_sgd,
     diverge_then_rescue,
+    every_class_f1,
     fast_line,
+    find_the_mix_up,
     first_epoch_within,
     fit_multi_gaussian,
     fit_the_sine,
@@ -24,8 +28,10 @@ from core.challenges import (
     fixed_layer,
     fixed_shape,
     halve_the_loss,
+    most_confused_pair,
     overshoot,
     predict_the_update,
+    recall_by_threshold,
     set_against_the_gradient,
     small_circle,
     spiral_two_layers,
@@ -53,7 +59,7 @@ def _train(config, epochs):
 
 
 def test_every_page_sets_three_to_six_challenges_with_hints_and_unique_keys():
-    for page in ("classification", "workflow", "vision", "tensors", "backprop"):
+    for page in ("classification", "workflow", "vision", "tensors", "backprop", "evaluation"):
         assert 3 <= len(challenges_for(page)) <= 6
     assert len({c.key for c in CHALLENGES}) == len(CHALLENGES)
     assert all(c.hints and c.title.endswith((".", ")")) for c in CHALLENGES)
@@ -245,7 +251,7 @@ def test_a_hand_edit_counts_only_against_the_gradient_and_when_the_loss_falls():
     assert "run loss.backward() first" in set_against_the_gradient(_backprop_attempt(config, stepper)).progress
     for _ in range(4):
         stepper.advance()
-    weight, grad = float(stepper.model[0].weight[0, 0]), float(stepper.model[0].weight.grad[0, 0])
+    weight, grad = stepper.model[0].weight[0, 0].item(), float(stepper.model[0].weight.grad[0, 0])
     stepper.set_parameter("0.weight", (0, 0), weight + 30 * grad)  # with the gradient: uphill
     verdict = set_against_the_gradient(_backprop_attempt(config, stepper))
     assert not verdict.met and "uphill" in verdict.progress
@@ -259,7 +265,7 @@ def test_a_prediction_of_the_step_is_right_only_when_it_reads_w_minus_lr_grad():
     def predict(guess):
         for _ in range(4):
             stepper.advance()
-        weight, grad = float(stepper.model[0].weight[0, 0]), float(stepper.model[0].weight.grad[0, 0])
+        weight, grad = stepper.model[0].weight[0, 0].item(), float(stepper.model[0].weight.grad[0, 0])
         stepper.predict("0.weight", (0, 0), guess(weight, grad))
         stepper.advance()
         return predict_the_update(_backprop_attempt(config, stepper))
@@ -285,3 +291,51 @@ def test_overshoot_needs_one_step_that_raises_the_loss_by_half():
         stepper.advance()
     assert overshoot(_backprop_attempt(config, stepper)).met
     assert overshoot(Attempt(config, (), extra={"losses": [0.7, float("nan")]})).met  # it blew up
+
+
+MATRIX = [[50, 2, 9], [4, 40, 1], [0, 7, 45]]  # rows true, columns predicted: the worst mix-up is (0, 2)
+
+
+def test_the_mix_up_is_the_fullest_cell_off_the_diagonal():
+    assert most_confused_pair(MATRIX) == (0, 2)
+    assert most_confused_pair([[5, 0], [0, 5]]) is None
+
+    def attempt(cell, matrix=MATRIX):
+        return Attempt(None, (), extra={"matrix": matrix, "cell": cell})
+
+    assert find_the_mix_up(attempt((0, 2))) == Verdict(True, "9 mistakes: no other cell has more")
+    assert find_the_mix_up(attempt((2, 1))).progress == "the selected cell holds 7 mistakes; another cell holds more"
+    assert "right answers" in find_the_mix_up(attempt((0, 0))).progress
+    assert "two classes" in find_the_mix_up(attempt((0, 1), [[5, 1], [2, 5]])).progress
+    assert "no mistakes" in find_the_mix_up(attempt((0, 1), [[5, 0, 0], [0, 5, 0], [0, 0, 5]])).progress
+    assert not find_the_mix_up(Attempt(None, ())).met
+
+
+def test_recall_by_threshold_needs_the_threshold_lowered_and_the_recall_reached():
+    def attempt(threshold, recall):
+        return Attempt(None, (), extra={"threshold": threshold, "recall": [0.9, recall]})
+
+    assert recall_by_threshold(attempt(0.2, 0.995)).met
+    assert not recall_by_threshold(attempt(0.2, 0.97)).met
+    assert not recall_by_threshold(attempt(0.5, 1.0)).met  # already there at argmax: move the slider
+    assert "two-class model" in recall_by_threshold(attempt(None, None)).progress
+
+
+def test_every_class_f1_names_the_weakest_class():
+    def attempt(f1):
+        return Attempt(None, (), extra={"f1": f1, "classes": ["cat", "dog", "bird"][: len(f1)]})
+
+    verdict = every_class_f1(attempt([0.95, 0.88, 0.97]))
+    assert not verdict.met and verdict.progress == "the weakest class, dog, has F1 0.880 (needs 0.9)"
+    assert every_class_f1(attempt([0.95, 0.91, 0.97])).met
+    assert "two classes" in every_class_f1(attempt([0.99, 0.99])).progress
+
+
+def test_beating_the_kept_model_needs_a_kept_evaluation_and_a_higher_accuracy():
+    def attempt(accuracy, kept):
+        return Attempt(None, (), extra={"accuracy": accuracy, "kept": kept})
+
+    assert "nothing kept" in beat_the_kept_model(attempt(0.8, [])).progress
+    assert not beat_the_kept_model(attempt(0.8, [0.8])).met
+    assert beat_the_kept_model(attempt(0.85, [0.8, 0.82])).met
+    assert beat_the_kept_model(attempt(0.85, [0.8, 0.82])).progress == "accuracy 85.0 % against the kept 82.0 %"

@@ -48,18 +48,34 @@ def test_the_quick_model_is_evaluated_with_every_average(quick):
     assert float(_metric(at, "F1, micro")) == pytest.approx(accuracy, abs=1e-4)  # micro F1 is the accuracy
 
 
-def test_the_default_cell_is_the_most_confused_pair_and_picking_a_cell_shows_its_examples(quick):
+def test_the_default_cell_is_the_first_classs_right_answers_and_picking_a_cell_shows_its_examples(quick):
     at = quick
     matrix = at.session_state[RESULTS]["quick"].scores(None).matrix
-    true, predicted = at.selectbox(key=K + "true_class").value, at.selectbox(key=K + "predicted_class").value
-    off = matrix.clone().fill_diagonal_(-1)
-    assert matrix[true, predicted] == off.max() and true != predicted
-    assert _cell_text(at).startswith(f"{int(matrix[true, predicted]):,} test examples of")
+    assert (at.selectbox(key=K + "true_class").value, at.selectbox(key=K + "predicted_class").value) == (0, 0)
+    assert _cell_text(at).startswith(f"{int(matrix[0, 0]):,} test examples of") and "(right)" in _cell_text(at)
     at.selectbox(key=K + "true_class").set_value(2).run()
     at.selectbox(key=K + "predicted_class").set_value(2).run()
     assert "(right)" in _cell_text(at)
     assert _cell_text(at).startswith(f"{int(matrix[2, 2]):,} test examples")
     assert len(at.get("image")) >= 1  # the examples, as images
+
+
+def test_finding_the_most_confused_cell_meets_its_challenge(quick):
+    at = quick
+    matrix = at.session_state[RESULTS]["quick"].scores(None).matrix
+    off = matrix.clone().fill_diagonal_(-1)
+    true, predicted = divmod(int(off.argmax()), matrix.shape[1])
+    other = next(
+        (t, p) for t in range(len(matrix)) for p in range(len(matrix)) if t != p and (t, p) != (true, predicted)
+    )
+    at.selectbox(key=K + "true_class").set_value(other[0]).run()
+    at.selectbox(key=K + "predicted_class").set_value(other[1]).run()
+    if matrix[other] < matrix[true, predicted]:
+        assert any("another cell holds more" in c.value for c in at.caption)
+    at.selectbox(key=K + "true_class").set_value(true).run()
+    at.selectbox(key=K + "predicted_class").set_value(predicted).run()
+    assert "evaluation/mix-up" in at.session_state["challenges/done"]
+    assert any(c.value.startswith(f"Done. This model: {int(matrix[true, predicted]):,} mistakes") for c in at.caption)
 
 
 def test_every_normalisation_renders(quick):
@@ -95,6 +111,9 @@ def test_keep_then_train_more_then_compare_the_two(quick):
     n = len(at.session_state[RESULTS]["quick"].predictions.labels)
     assert sum(counts) == n  # both right + only A + only B + both wrong = every test example
     assert any(m.value.startswith("Classes A gets right more often") for m in at.markdown)
+    progress = next(c.value for c in at.caption if "against the kept" in c.value)  # the "beat yourself" challenge
+    now, kept = (float(part.split(" %")[0]) for part in progress.split("accuracy ")[1].split(" against the kept "))
+    assert ("evaluation/beat" in at.session_state["challenges/done"]) == (now > kept)
 
 
 def test_the_weights_download_loads_back_into_the_model(quick):
@@ -121,8 +140,10 @@ def test_a_binary_playground_model_gets_a_threshold_and_curves():
     threshold = at.slider(key=K + "threshold")
     assert threshold.value == 0.5
     recall_at_half = _metric(at, "Recall (true positive rate)")
+    assert "evaluation/recall" not in at.session_state.get("challenges/done", set())
     threshold.set_value(0.0).run()
     assert _metric(at, "Recall (true positive rate)") == "1.0000"  # every point called class 1
+    assert "evaluation/recall" in at.session_state["challenges/done"]  # 100 % recall below 0.5: met
     threshold.set_value(1.0).run()
     assert _metric(at, "Precision") == "0/0"  # nothing called class 1: precision is 0/0, not NaN
     assert recall_at_half != "0/0"
