@@ -424,6 +424,39 @@ def beat_the_kept_model(attempt: Attempt) -> Verdict:
     return Verdict(accuracy > best, progress)
 
 
+# ---- the transfer learning page: the pretrained run on a few images ---------------------------------------
+
+
+def _pretrained_goal(attempt: Attempt, goal: float, wrong: str | None) -> Verdict:
+    if not attempt.config.pretrained:
+        wrong = "This is the from-scratch run: the challenge is the pretrained one's."
+    return _accuracy_goal(attempt, goal, "the pretrained run", wrong)
+
+
+def two_shot(attempt: Attempt) -> Verdict:
+    """The pretrained network at 75 % test accuracy from at most 2 training images per class."""
+    per_class = attempt.extra.get("per_class", 0)
+    wrong = None if per_class <= 2 else f"{per_class} training images per class: use 2."
+    return _pretrained_goal(attempt, 0.75, wrong)
+
+
+def fine_tune(attempt: Attempt) -> Verdict:
+    """The pretrained network with its last stage trained too (fine-tuning) at 85 % test accuracy."""
+    wrong = None if "stage7" in attempt.config.trainable else "Stage 7 is frozen: let it train (with the head)."
+    return _pretrained_goal(attempt, 0.85, wrong)
+
+
+def every_class_few_images(attempt: Attempt) -> Verdict:
+    """The pretrained network at 70 % test accuracy on ten or more classes, from at most 20 images of each."""
+    classes, per_class = attempt.extra.get("classes", 0), attempt.extra.get("per_class", 0)
+    wrong = None
+    if classes < 10:
+        wrong = f"{classes} classes: pick all ten of the built-in set."
+    elif per_class > 20:
+        wrong = f"{per_class} training images per class: at most 20."
+    return _pretrained_goal(attempt, 0.7, wrong)
+
+
 CHALLENGES: tuple[Challenge, ...] = (
     Challenge(
         "classification/spiral",
@@ -682,6 +715,41 @@ CHALLENGES: tuple[Challenge, ...] = (
             "The kept numbers stay put; the model picked above is evaluated again with its new weights.",
         ),
         beat_the_kept_model,
+    ),
+    Challenge(
+        "transfer/two-shot",
+        "transfer",
+        "Learn from two examples: reach 75 % test accuracy with the pretrained network and 2 training images per "
+        "class (from scratch it stays near chance).",
+        (
+            "Set Training images per class to 2 and press Play.",
+            "ImageNet's features already tell trousers from bags; the new classifier only has to find the split.",
+            "Give it ten or twenty epochs: two images are little to go on, so it takes a while.",
+        ),
+        two_shot,
+    ),
+    Challenge(
+        "transfer/fine-tune",
+        "transfer",
+        "Fine-tune: let stage 7 and the head train too, and still reach 85 % test accuracy.",
+        (
+            "In 3. Freeze or train each part, tick stage 7 and head.",
+            "More trains, so each epoch takes longer: the cache now stops at stage 6.",
+            "With 10 images per class and Adam at 0.001 it gets there in about ten epochs.",
+        ),
+        fine_tune,
+    ),
+    Challenge(
+        "transfer/ten-classes",
+        "transfer",
+        "All ten classes: reach 70 % test accuracy on all the classes of the built-in set, from at most 20 images "
+        "of each.",
+        (
+            "Pick all ten classes in 2. Your classes: the chance level drops to 10 %.",
+            "Shirts, T-shirts, pullovers and coats look alike: that is where the mistakes go.",
+            "20 images per class gets there in about ten epochs; the Evaluation page shows the confusions.",
+        ),
+        every_class_few_images,
     ),
 )
 

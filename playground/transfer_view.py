@@ -14,6 +14,7 @@ import streamlit as st
 import torch
 from torch import Tensor, nn
 
+from core.challenges import Attempt
 from core.codegen_project import project_zip, transfer_project
 from core.codegen_transfer import transfer_script
 from core.data.images import ImageDataset
@@ -46,6 +47,7 @@ from core.transfer import (
     top_k,
 )
 from core.uploads import IMAGE_TYPES
+from playground.challenges_ui import challenge_panel
 from playground.code_ui import show_code
 from playground.custom_data_view import VERSION, vision_copy
 from playground.layout import live_column, workspace
@@ -307,6 +309,8 @@ def pretrained_vs_scratch(data: FewShotData, trainable: tuple[str, ...], seed: i
             "and a few dozen images it memorises its training images (train accuracy near 100%) while its test "
             "accuracy stays near chance: it never learnt to see. More images help, slowly."
         )
+    extra = {"per_class": data.per_class, "classes": len(data.train.classes)}
+    challenge_panel("transfer", ours, lambda: Attempt(ours.experiment.config, list(ours.history), extra=extra))
     area.caption(
         _counts(data) + " Both start from the same seed, see the same batches and learn at the same rate; "
         f"only the starting weights differ. Each stops after {epochs} epochs. Solid lines: this run; dashed: the other."

@@ -18,8 +18,10 @@ from core.challenges import (
     digits_with_sgd,
     diverge_then_rescue,
     every_class_f1,
+    every_class_few_images,
     fast_line,
     find_the_mix_up,
+    fine_tune,
     first_epoch_within,
     fit_multi_gaussian,
     fit_the_sine,
@@ -36,6 +38,7 @@ from core.challenges import (
     small_circle,
     spiral_two_layers,
     truth_with_sgd,
+    two_shot,
     xor_without_hidden_layers,
 )
 from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment
@@ -59,7 +62,7 @@ def _train(config, epochs):
 
 
 def test_every_page_sets_three_to_six_challenges_with_hints_and_unique_keys():
-    for page in ("classification", "workflow", "vision", "tensors", "backprop", "evaluation"):
+    for page in ("classification", "workflow", "vision", "tensors", "backprop", "evaluation", "transfer"):
         assert 3 <= len(challenges_for(page)) <= 6
     assert len({c.key for c in CHALLENGES}) == len(CHALLENGES)
     assert all(c.hints and c.title.endswith((".", ")")) for c in CHALLENGES)
@@ -339,3 +342,46 @@ def test_beating_the_kept_model_needs_a_kept_evaluation_and_a_higher_accuracy():
     assert not beat_the_kept_model(attempt(0.8, [0.8])).met
     assert beat_the_kept_model(attempt(0.85, [0.8, 0.82])).met
     assert beat_the_kept_model(attempt(0.85, [0.8, 0.82])).progress == "accuracy 85.0 % against the kept 82.0 %"
+
+
+def _transfer_attempt(per_class, classes=None, trainable=(), epochs=12, pretrained=True):
+    from core.few_shot import DEFAULT_CLASSES, few_shot, few_shot_source, source_splits
+    from core.transfer import TransferConfig, build_transfer
+
+    source = few_shot_source()
+    train_all, test_all = source_splits(source, seed=42)
+    picked = tuple(classes or DEFAULT_CLASSES[source])
+    train, test = few_shot(train_all, test_all, picked, per_class, 42)
+    config = TransferConfig(pretrained, 64, trainable)
+    trainer = build_transfer(config, train, test).trainer
+    records = [trainer.run_epoch() for _ in range(epochs)]
+    return Attempt(config, records, extra={"per_class": per_class, "classes": len(picked)})
+
+
+def test_two_shot_is_met_by_a_real_pretrained_run_on_two_images_per_class():
+    attempt = _transfer_attempt(2, epochs=20)  # 79 to 87 % (the head's dropout draws differ from run to run)
+    verdict = two_shot(attempt)
+    assert verdict.met, verdict.progress
+    assert two_shot(replace(attempt, extra={**attempt.extra, "per_class": 5})).progress.startswith("5 training images")
+    scratch = replace(attempt, config=replace(attempt.config, pretrained=False))
+    assert not two_shot(scratch).met and "from-scratch run" in two_shot(scratch).progress
+
+
+def test_fine_tuning_stage_seven_and_the_head_is_met_by_a_real_run():
+    attempt = _transfer_attempt(10, trainable=("stage7", "head"), epochs=10)
+    assert fine_tune(attempt).met, fine_tune(attempt).progress
+    frozen = replace(attempt, config=replace(attempt.config, trainable=("head",)))
+    assert fine_tune(frozen).progress == "Stage 7 is frozen: let it train (with the head)."
+
+
+def test_every_class_from_few_images_is_met_by_a_real_run_on_all_ten_classes():
+    from core.few_shot import few_shot_source, source_splits
+
+    classes = source_splits(few_shot_source(), seed=42)[0].classes
+    attempt = _transfer_attempt(20, classes=classes, epochs=15)
+    assert every_class_few_images(attempt).met, every_class_few_images(attempt).progress
+    assert "5 classes" in every_class_few_images(replace(attempt, extra={"per_class": 20, "classes": 5})).progress
+    assert (
+        "50 training images"
+        in every_class_few_images(replace(attempt, extra={"per_class": 50, "classes": 10})).progress
+    )

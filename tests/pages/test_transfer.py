@@ -156,3 +156,18 @@ def test_a_trained_transfer_model_classifies_on_the_classify_page(transfer):
     transfer.run()  # another stroke or upload: the same weights, so no new copy
     assert transfer.session_state["classify/picked"][1].model is copied
     assert copied is not _run(transfer, PRETRAINED).experiment.model  # a copy: the run may train on
+
+
+def test_two_images_per_class_and_a_few_epochs_meet_the_two_shot_challenge(transfer):
+    at = transfer
+    at.select_slider(key=K + "per_class").set_value(2).run()
+    panel = next(e for e in at.expander if e.label.startswith("Challenges:"))
+    assert panel.label == "Challenges: 0 of 3 done"
+    for _ in range(20):
+        at.button(key=PRETRAINED + "/step").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+        if "transfer/two-shot" in at.session_state.get("challenges/done", set()):
+            break
+    assert "transfer/two-shot" in at.session_state["challenges/done"]
+    assert any(c.value.startswith("Done. This run: best test accuracy") for c in at.caption)
+    assert any(c.value.startswith("Not yet. This run: Stage 7 is frozen") for c in at.caption)
