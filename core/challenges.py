@@ -457,6 +457,53 @@ def every_class_few_images(attempt: Attempt) -> Verdict:
     return _pretrained_goal(attempt, 0.7, wrong)
 
 
+# ---- the augmentation experiment: the plain and the augmented run on the same few images ------------------
+
+MEMORISING_GAP = 0.15
+CLOSED_GAP, CLOSED_ACCURACY = 0.05, 0.6
+
+
+def _gap(record: EpochRecord) -> float | None:
+    if record.train_acc is None or record.test_acc is None:
+        return None
+    return record.train_acc - record.test_acc
+
+
+def memorising(attempt: Attempt) -> Verdict:
+    """The plain run's train accuracy at least 15 points above its test accuracy (extra["plain"])."""
+    plain = [r for r in attempt.extra.get("plain", ()) if _gap(r) is not None]
+    if not plain:
+        return Verdict(False, "the plain run has not trained yet")
+    widest = max(plain, key=lambda r: _gap(r) or 0.0)
+    progress = (
+        f"the plain run's widest gap: {100 * (_gap(widest) or 0.0):.1f} points in epoch {widest.epoch} "
+        f"(train {_percent(widest.train_acc)}, test {_percent(widest.test_acc)}; needs {100 * MEMORISING_GAP:.0f})"
+    )
+    return Verdict((_gap(widest) or 0.0) >= MEMORISING_GAP, progress)
+
+
+def augmentation_closes_the_gap(attempt: Attempt) -> Verdict:
+    """An epoch of the augmented run at 60 % test accuracy or more, its train accuracy at most 5 points above."""
+    closed = [r for r in attempt.records if _gap(r) is not None and r.test_acc >= CLOSED_ACCURACY]
+    best = _best(attempt.records, "test_acc")
+    if not closed:
+        return Verdict(False, f"the augmented run's best test accuracy {_percent(best)} (needs 60 % first)")
+    narrowest = min(closed, key=lambda r: _gap(r) or 0.0)
+    gap = _gap(narrowest) or 0.0
+    progress = f"in epoch {narrowest.epoch}: test {_percent(narrowest.test_acc)}, train {100 * gap:+.1f} points above"
+    return Verdict(gap <= CLOSED_GAP, progress + f" (needs at most {100 * CLOSED_GAP:.0f})")
+
+
+def own_pipeline(attempt: Attempt) -> Verdict:
+    """The augmented run trained with the learner's Preview pipeline of three or more transforms, at 60 %."""
+    wrong = None
+    if not attempt.extra.get("own"):
+        wrong = "The augmented run uses the gentle default: pick the pipeline built in Preview."
+    elif attempt.extra.get("steps", 0) < 3:
+        wrong = f"The pipeline has {attempt.extra.get('steps', 0)} transforms: build one of three or more in Preview."
+    return _accuracy_goal(attempt, CLOSED_ACCURACY, "the augmented run", wrong)
+
+
 CHALLENGES: tuple[Challenge, ...] = (
     Challenge(
         "classification/spiral",
@@ -750,6 +797,41 @@ CHALLENGES: tuple[Challenge, ...] = (
             "20 images per class gets there in about ten epochs; the Evaluation page shows the confusions.",
         ),
         every_class_few_images,
+    ),
+    Challenge(
+        "augmentation/memorising",
+        "augmentation",
+        "Watch it memorise: train until the run without augmentation is 15 points more accurate on its training "
+        "images than on the test images.",
+        (
+            "The gap grows with training: give it 30 to 40 epochs.",
+            "Fewer training images are memorised sooner: try 100.",
+            "The charts draw train and test accuracy: the space between the two lines is the gap.",
+        ),
+        memorising,
+    ),
+    Challenge(
+        "augmentation/close-gap",
+        "augmentation",
+        "Close the gap: get the augmented run to 60 % test accuracy with its train accuracy at most 5 points above.",
+        (
+            "The gentle default already does it; 300 training images or more.",
+            "Augmented training images are harder than the test images, so train accuracy lags behind.",
+            "Give it 15 to 20 epochs.",
+        ),
+        augmentation_closes_the_gap,
+    ),
+    Challenge(
+        "augmentation/own-pipeline",
+        "augmentation",
+        "Your own pipeline: train the experiment with a pipeline of three or more transforms built in Preview, to "
+        "60 % test accuracy.",
+        (
+            "In Preview, add transforms that keep the image's size: flips, RandomAffine, ColorJitter, RandomErasing.",
+            "Then pick 'the pipeline built in Preview' here.",
+            "A pipeline that distorts too much (turns of 180°) learns slowly: keep it gentle.",
+        ),
+        own_pipeline,
     ),
 )
 

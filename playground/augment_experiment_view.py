@@ -7,10 +7,12 @@ import torch
 
 from core.augment import TRAINING_DEFAULT, AugmentError, BatchAugmenter, Step
 from core.augment_experiment import TEST_IMAGES, experiment_data
+from core.challenges import Attempt
 from core.cnn import TinyVGGConfig
 from core.codegen_project import augmentation_project, project_zip
 from core.data.images import ImageDataset
 from core.vision import VisionConfig, VisionTrain, build_vision
+from playground.challenges_ui import challenge_panel
 from playground.layout import live_column, workspace
 from playground.literal import literal
 from playground.live.controls import live_view, transport_controls
@@ -82,6 +84,14 @@ def augmentation_experiment(page_steps: list[Step], seed: int, device: torch.dev
         f"{name}: {len(train.labels):,} training images and {TEST_IMAGES:,} test images, the same TinyVGG, seed, "
         "starting weights and batch order; only the augmentation differs. Solid lines: this run; dashed: the other. "
         "Watch the gap between train and test: without augmentation it grows (the model memorises)."
+    )
+    extra = {"own": steps == tuple(page_steps) and which.startswith("the pipeline"), "steps": len(steps)}
+    challenge_panel(
+        "augmentation",
+        augmented,
+        lambda: Attempt(
+            augmented.experiment.config, list(augmented.history), extra={**extra, "plain": list(plain.history)}
+        ),
     )
     files = augmentation_project(steps, name, train_images, seed, epochs=max(plain.epoch, augmented.epoch, 10))
     with st.expander("Show the PyTorch code: the experiment as a going-modular project"):

@@ -11,6 +11,7 @@ from core.challenges import (
     CHALLENGES,
     Attempt,
     Verdict,
+    augmentation_closes_the_gap,
     beat_the_kept_model,
     challenges_for,
     digits_with_four_channels,
@@ -30,8 +31,10 @@ from core.challenges import (
     fixed_layer,
     fixed_shape,
     halve_the_loss,
+    memorising,
     most_confused_pair,
     overshoot,
+    own_pipeline,
     predict_the_update,
     recall_by_threshold,
     set_against_the_gradient,
@@ -62,7 +65,16 @@ def _train(config, epochs):
 
 
 def test_every_page_sets_three_to_six_challenges_with_hints_and_unique_keys():
-    for page in ("classification", "workflow", "vision", "tensors", "backprop", "evaluation", "transfer"):
+    for page in (
+        "classification",
+        "workflow",
+        "vision",
+        "tensors",
+        "backprop",
+        "evaluation",
+        "transfer",
+        "augmentation",
+    ):
         assert 3 <= len(challenges_for(page)) <= 6
     assert len({c.key for c in CHALLENGES}) == len(CHALLENGES)
     assert all(c.hints and c.title.endswith((".", ")")) for c in CHALLENGES)
@@ -385,3 +397,47 @@ def test_every_class_from_few_images_is_met_by_a_real_run_on_all_ten_classes():
         "50 training images"
         in every_class_few_images(replace(attempt, extra={"per_class": 50, "classes": 10})).progress
     )
+
+
+def _augmentation_runs(images, epochs, augmented):
+    from core.augment import TRAINING_DEFAULT, BatchAugmenter
+    from core.augment_experiment import experiment_data
+    from core.cnn import TinyVGGConfig
+    from core.vision import VisionConfig, VisionTrain, build_vision
+
+    name, train, test = experiment_data(images, 42)
+    config = VisionConfig(name, TinyVGGConfig(), VisionTrain(), 42)
+    augment = BatchAugmenter(TRAINING_DEFAULT, tuple(train.images.shape[1:]), 42) if augmented else None
+    trainer = build_vision(config, train, "cpu", test, augment=augment).trainer
+    return config, [trainer.run_epoch() for _ in range(epochs)]
+
+
+def _record(epoch, train_acc, test_acc):
+    return EpochRecord(epoch, 0.5, train_acc, 0.6, test_acc, 0.1)
+
+
+def test_memorising_is_met_by_a_real_plain_run_on_a_hundred_images():
+    config, plain = _augmentation_runs(100, 22, augmented=False)  # 15.3 points in epoch 19
+    verdict = memorising(Attempt(config, [], extra={"plain": plain}))
+    assert verdict.met, verdict.progress
+    early = memorising(Attempt(config, [], extra={"plain": plain[:3]}))
+    assert not early.met and early.progress.startswith("the plain run's widest gap:")
+    assert memorising(Attempt(config, [])).progress == "the plain run has not trained yet"
+
+
+def test_the_augmented_run_closes_the_gap_in_a_real_run():
+    config, augmented = _augmentation_runs(300, 11, augmented=True)  # 60.6 % in epoch 10, train below
+    verdict = augmentation_closes_the_gap(Attempt(config, augmented))
+    assert verdict.met, verdict.progress
+    not_yet = augmentation_closes_the_gap(Attempt(config, [_record(1, 0.4, 0.45)]))
+    assert not not_yet.met and "needs 60 % first" in not_yet.progress
+    wide = augmentation_closes_the_gap(Attempt(config, [_record(9, 0.8, 0.62)]))
+    assert not wide.met and "+18.0 points above" in wide.progress
+
+
+def test_an_own_pipeline_counts_only_when_picked_and_three_transforms_long():
+    records = [_record(1, 0.5, 0.55), _record(2, 0.6, 0.61)]
+    assert own_pipeline(Attempt(None, records, extra={"own": True, "steps": 3})).met
+    assert "gentle default" in own_pipeline(Attempt(None, records, extra={"own": False, "steps": 3})).progress
+    assert "2 transforms" in own_pipeline(Attempt(None, records, extra={"own": True, "steps": 2})).progress
+    assert not own_pipeline(Attempt(None, records[:1], extra={"own": True, "steps": 4})).met

@@ -135,6 +135,9 @@ def test_a_pipeline_that_changes_the_size_trains_with_the_default_and_says_why(a
     errors = [plain(e.value) for e in at.error]
     assert any("turns [1, 28, 28] images into [1, 224, 224]" in e and "gentle default instead" in e for e in errors)
     assert at.session_state["augexp-augmented/run"].trainer.augment is not None and not at.exception
+    panel = next(e for e in at.expander if e.label.startswith("Challenges:"))
+    assert panel.label == "Challenges: 0 of 3 done"  # and the own-pipeline challenge says why it does not count:
+    assert any("This run: The augmented run uses the gentle default" in c.value for c in at.caption)
 
 
 def test_a_rerun_with_the_same_inputs_draws_no_new_samples(augmentation, monkeypatch):
