@@ -5,12 +5,14 @@ import streamlit as st
 from core.augment import pipeline_source
 from core.data import download as downloads
 from core.data.images import digits, shapes, torchvision_set
-from playground.augment_experiment_view import augmentation_experiment
+from playground.augment_experiment_view import LINK_PAGE, LINKED, augmentation_experiment
 from playground.augment_view import show_samples
 from playground.augment_widgets import K, image_source_ui, pipeline_ui
 from playground.code_ui import show_code
 from playground.custom_data_view import vision_copy
+from playground.page_link import follow_link, keep_in_address, labels
 from playground.sidebar import current_device, current_seed
+from playground.teacher_link_ui import teacher_link_maker
 
 PAGE = "augment"
 
@@ -31,6 +33,7 @@ st.caption(
     "Augmentation shows a model many versions of each training image, so it learns what stays the same. Build a "
     "pipeline of torchvision.transforms.v2 transforms, pick an image, and see samples drawn from a seed."
 )
+follow_link(LINK_PAGE, LINKED)  # a link's settings, and a teacher's locks, hides and challenge
 preview, experiment = st.tabs(["Preview", "The experiment: with and without augmentation"])
 with preview:
     controls, view = st.columns([2, 3], gap="large")
@@ -51,3 +54,4 @@ with preview:
     show_code(PAGE, pipeline_source(steps, seed, count), "augment.py")
 with experiment:
     augmentation_experiment(steps, current_seed(), current_device())
+teacher_link_maker(LINK_PAGE, keep_in_address(LINK_PAGE, LINKED), labels(LINKED))

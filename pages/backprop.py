@@ -7,6 +7,8 @@ from core.parameters import unit_columns
 from playground import backprop_ui as ui
 from playground.backprop_view import boundary_figure, network_figure, picked_from_chart
 from playground.challenges_ui import challenge_panel
+from playground.page_link import follow_link, keep_in_address
+from playground.teacher_link_ui import teacher_link_maker
 
 st.title("Backprop, step by step")
 st.caption(
@@ -14,6 +16,7 @@ st.caption(
     "playground's model (its data, settings and weights) and see what each one changes; pick any weight to see "
     "its gradient worked out by the chain rule, equal to what autograd computed."
 )
+follow_link("backprop", ())  # a teacher's link may set a challenge
 config = ui.source_config()
 stepper, points, fresh = ui.current_stepper(config)
 if fresh:
@@ -54,3 +57,4 @@ ui.parameter_panel(stepper, chosen, names)
 extra = {"losses": stepper.losses, "edits": stepper.edits, "predictions": stepper.predictions}
 with panel:
     challenge_panel("backprop", None, lambda: Attempt(config, (), extra=extra), subject="Now")
+teacher_link_maker("backprop", keep_in_address("backprop", ()), {})

@@ -6,7 +6,9 @@ from core.codegen_evaluation import WEIGHTS_FILE, evaluation_script
 from playground import evaluation_view as view
 from playground.challenges_ui import challenge_panel
 from playground.code_ui import show_code
+from playground.page_link import follow_link, keep_in_address
 from playground.sidebar import current_device, current_seed
+from playground.teacher_link_ui import teacher_link_maker
 
 PAGE = "evaluation"
 
@@ -15,6 +17,7 @@ st.caption(
     "Accuracy is one number; a confusion matrix shows which classes the model mixes up. Pick any model trained "
     "in this session, click a cell to see its examples, and read precision, recall and F1 off the counts."
 )
+follow_link(PAGE, ())  # a teacher's link may set a challenge
 pick, quick = st.columns([3, 1], vertical_alignment="bottom")
 with quick:
     view.quick_model_ui(current_seed(), current_device())
@@ -56,3 +59,4 @@ st.download_button(
     key=PAGE + "/download_weights",
 )
 show_code(PAGE, evaluation_script(evaluated.subject.code, threshold), "evaluate.py")
+teacher_link_maker(PAGE, keep_in_address(PAGE, ()), {})

@@ -9,7 +9,9 @@ from core.tensor_ops import OPERATIONS
 from core.tensors import TensorInputError, TensorSpec, build
 from playground.challenges_ui import challenge_panel
 from playground.literal import literal
+from playground.page_link import follow_link, keep_in_address
 from playground.sidebar import current_seed
+from playground.teacher_link_ui import teacher_link_maker
 from playground.tensor_lessons import show_common_errors, show_device_timing
 from playground.tensor_views import show_facts, show_operation, show_values
 from playground.tensor_widgets import op_params_ui, tensor_spec_ui
@@ -33,6 +35,7 @@ def built(name: str, spec: TensorSpec) -> tuple[torch.Tensor, str]:
 
 st.title("Tensors")
 st.caption("Everything in PyTorch is a tensor. Build one, look inside, change it, and see each answer.")
+follow_link("tensors", ())  # a teacher's link may set a challenge
 build_tab, operate_tab, errors_tab, seed_tab, device_tab = st.tabs(
     ["Build", "Operate", "The three common errors", "Reproducibility", "Devices and speed"]
 )
@@ -95,3 +98,4 @@ with seed_tab:
 
 with device_tab:
     show_device_timing(PAGE)
+teacher_link_maker("tensors", keep_in_address("tensors", ()), {})

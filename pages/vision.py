@@ -12,12 +12,14 @@ from playground.custom_data_view import VERSION
 from playground.layout import live_column, workspace
 from playground.live.controls import live_view, transport_controls
 from playground.live.session import get_run
+from playground.page_link import follow_link, keep_in_address, labels
 from playground.sidebar import current_device, current_seed
+from playground.teacher_link_ui import teacher_link_maker
 from playground.vision_data import data_section
 from playground.vision_inside import inside_the_network
 from playground.vision_sandbox import convolution_sandbox
 from playground.vision_view import shape_tracer, vision_pictures, vision_view_data
-from playground.vision_widgets import K, tiny_vgg_ui, vision_train_ui
+from playground.vision_widgets import LINKED, K, tiny_vgg_ui, vision_train_ui
 
 PAGE = "vision"
 
@@ -26,6 +28,7 @@ st.caption(
     "A small convolutional network (the course's TinyVGG, CNN Explainer's model) learns to tell images "
     "apart. Configure it, train it live, then look inside: every feature map, every kernel, every sum."
 )
+follow_link(PAGE, LINKED)  # a link's settings, and a teacher's locks, hides and challenge
 data_tab, model_tab, train_tab, inside_tab = st.tabs(["1. Data", "2. Model", "3. Train", "4. Inside the network"])
 
 with data_tab:
@@ -48,6 +51,7 @@ with train_tab:
         st.session_state, PAGE, key, lambda: build_vision(config, data, device, test), vision_pictures
     )
     run.apply_live_settings(train_config)
+    settings = keep_in_address(PAGE, LINKED)
     with buttons:
         transport_controls(PAGE, run)
     train_count, test_count = len(run.experiment.train.labels), len(run.experiment.test.labels)
@@ -64,3 +68,4 @@ with train_tab:
 
 with inside_tab:
     inside_the_network(K, run)
+teacher_link_maker(PAGE, settings, labels(LINKED))

@@ -12,9 +12,11 @@ from playground.layout import live_column, workspace
 from playground.live.controls import live_view, transport_controls
 from playground.live.run import LiveRun
 from playground.live.session import get_run, namespaced
+from playground.page_link import follow_link, keep_in_address, labels
 from playground.regression_view import regression_pictures, regression_view_data, workflow_attempt
-from playground.regression_widgets import regression_ui
+from playground.regression_widgets import LINKED, regression_ui
 from playground.sidebar import current_device, current_seed
+from playground.teacher_link_ui import teacher_link_maker
 
 PAGE = "workflow"
 GHOSTS = namespaced(PAGE, "ghosts")  # earlier runs' (weight, bias) paths, to compare optimizers on one landscape
@@ -26,6 +28,7 @@ st.caption(
     "4. training loop (and evaluating) → 5. save and load.** Press **Play** and watch the red predictions move onto "
     "the green test points. Train with SGD, switch to Adam, and both paths stay on the loss landscape."
 )
+follow_link(PAGE, LINKED)  # a link's settings, and a teacher's locks, hides and challenge
 buttons = st.container()
 st.markdown("**3. Loss and optimizer**, changed while it trains · **4. Training loop**: Play, Step or Reset above")
 area = workspace(PAGE)  # on a phone: the live view first, then the settings
@@ -33,6 +36,7 @@ bar = area.columns(4, vertical_alignment="bottom")
 controls, live_box = area.columns([1, 3], gap="medium")
 live = live_column(live_box, PAGE)
 config = regression_ui(list(bar), controls, current_seed())
+settings = keep_in_address(PAGE, LINKED)
 device = current_device()
 previous = st.session_state.get(namespaced(PAGE, "run"))
 key = (config.data, config.model, config.train.optimizer, config.seed, str(device))
@@ -67,3 +71,4 @@ save_and_load(PAGE + "/", run, run.experiment.test[0], _after_swap)
 epochs = max(run.epoch, 100)
 project = (lambda: project_zip(regression_project(config, epochs), "workflow_project"), "workflow_project.zip")
 show_code(PAGE, regression_script(config, epochs=epochs), "pytorch_workflow.py", device, project=project)
+teacher_link_maker(PAGE, settings, labels(LINKED))

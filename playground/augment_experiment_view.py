@@ -12,17 +12,25 @@ from core.cnn import TinyVGGConfig
 from core.codegen_project import augmentation_project, project_zip
 from core.data.images import ImageDataset
 from core.vision import VisionConfig, VisionTrain, build_vision
+from playground.augment_widgets import K as PREVIEW_K
 from playground.challenges_ui import challenge_panel
 from playground.layout import live_column, workspace
 from playground.literal import literal
 from playground.live.controls import live_view, transport_controls
 from playground.live.pool import shared_for_workers
 from playground.live.session import get_run
+from playground.page_link import choice, number
 from playground.vision_view import vision_pictures, vision_view_data
 
 K = "augexp/"
 PLAIN, AUGMENTED = "augexp-plain", "augexp-augmented"  # the two runs' namespaces
 TRAIN_SIZES = (100, 200, 300, 500, 1000)
+LINK_PAGE = "augmentation"  # the page's name for links and challenges
+LINKED = (  # what a link to the page sets, locks or hides (the Preview pipeline itself stays the learner's)
+    number("samples", PREVIEW_K + "count", "Samples", 1, 16, whole=True),
+    number("sample_seed", PREVIEW_K + "seed", "Seed of the samples", 0, 2**31 - 1, whole=True),
+    choice("train_images", K + "train_images", "Training images (experiment)", TRAIN_SIZES),
+)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the images...")
@@ -87,7 +95,7 @@ def augmentation_experiment(page_steps: list[Step], seed: int, device: torch.dev
     )
     extra = {"own": steps == tuple(page_steps) and which.startswith("the pipeline"), "steps": len(steps)}
     challenge_panel(
-        "augmentation",
+        LINK_PAGE,
         augmented,
         lambda: Attempt(
             augmented.experiment.config, list(augmented.history), extra={**extra, "plain": list(plain.history)}

@@ -164,6 +164,6 @@ def focus_note(page: str, labels: Mapping[str, str]) -> None:
     if focus.hidden:
         parts.append("hidden: " + ", ".join(labels.get(name, name) for name in labels if name in focus.hidden))
     if focus.challenge:
-        parts.append("a challenge set (below the live view)")
+        parts.append("a challenge set (first in the Challenges panel)")
     if parts:
         st.caption(":material/school: Your teacher's link set up this page; " + "; ".join(parts) + ".")

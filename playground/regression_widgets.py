@@ -16,9 +16,26 @@ from core.regression import (
     RegressionModelConfig,
     RegressionTrain,
 )
+from playground.page_link import LinkedControl, choice, number
 
 K = "workflow/"
 LEARNING_RATES: tuple[float, ...] = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+LINKED: tuple[LinkedControl, ...] = (  # what a link to the page sets, locks or hides (as the widgets below)
+    choice("target", K + "target", "Points along", list(TARGETS)),
+    number("weight", K + "weight", "True weight", -3.0, 3.0),
+    number("bias", K + "bias", "True bias", -3.0, 3.0),
+    number("points", K + "points", "Points", 10, 500, whole=True),
+    number("noise", K + "noise", "Noise", 0.0, 0.5),
+    number("split", K + "split", "Training split", 10, 90, whole=True),
+    choice("model", K + "model", "Model", list(MODEL_KINDS)),
+    number("layers", K + "layers", "Hidden layers", 1, 4, whole=True),
+    number("neurons", K + "neurons", "Neurons", 1, 64, whole=True),
+    choice("activation", K + "activation", "Activation", list(ACTIVATIONS)),
+    choice("loss", K + "loss", "Loss", list(LOSSES)),
+    choice("optimizer", K + "optimizer", "Optimizer", OPTIMIZERS),
+    choice("lr", K + "lr", "Learning rate", LEARNING_RATES),
+    number("momentum", K + "momentum", "Momentum", 0.0, 0.99),
+)
 TARGET_TITLES = {"line": "a straight line", "sine": "a sine wave", "quadratic": "a parabola", "step": "a step"}
 
 

@@ -28,15 +28,20 @@ def teacher_link_maker(page: str, settings: Mapping[str, str], controls: Mapping
     if not box.open:  # drawn only while open
         return
     with box:
-        st.caption(
-            "The link opens this page with its settings as they are now. Lock a control to show it without "
-            "letting it change; hide it to take it off the page. Both are for focus, not security."
-        )
         names = list(controls)
-        locked = st.multiselect("Lock", names, key=K + page + "/lock", format_func=controls.__getitem__)
-        hidden = st.multiselect(
-            "Hide", [n for n in names if n not in locked], key=K + page + "/hide", format_func=controls.__getitem__
-        )
+        locked: list[str] = []
+        hidden: list[str] = []
+        if names:
+            st.caption(
+                "The link opens this page with its settings as they are now. Lock a control to show it without "
+                "letting it change; hide it to take it off the page. Both are for focus, not security."
+            )
+            locked = st.multiselect("Lock", names, key=K + page + "/lock", format_func=controls.__getitem__)
+            hidden = st.multiselect(
+                "Hide", [n for n in names if n not in locked], key=K + page + "/hide", format_func=controls.__getitem__
+            )
+        else:
+            st.caption("The link opens this page with the challenge you set shown first and open.")
         challenges = {c.key: c.title for c in challenges_for(page)}
         challenge = st.selectbox(
             "Set a challenge",
@@ -47,4 +52,7 @@ def teacher_link_maker(page: str, settings: Mapping[str, str], controls: Mapping
         focus = Focus(frozenset(locked), frozenset(hidden), challenge)
         link = teacher_link(str(st.context.url or ""), settings, focus, names)
         st.code(link, language=None, wrap_lines=True)
-        st.caption("Copy it with the button at its right. Your own points, if any, do not travel in a link.")
+        st.caption(
+            "Copy it with the button at its right. A learner's own data (points, uploads, a Preview pipeline) does "
+            "not travel in a link."
+        )

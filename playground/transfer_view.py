@@ -56,9 +56,10 @@ from playground.live.controls import live_view, transport_controls
 from playground.live.pool import shared_for_workers
 from playground.live.run import LiveRun
 from playground.live.session import get_run
+from playground.page_link import LinkedControl, choice, several
 from playground.upload_ui import decoded_image, file_upload
 from playground.vision_view import CHART, TABLE_ROW_PX, top_k_figure, vision_pictures, vision_view_data
-from playground.vision_widgets import vision_train_ui
+from playground.vision_widgets import train_controls, vision_train_ui
 
 K = "transfer/"
 PRETRAINED, SCRATCH = "transfer-pretrained", "transfer-scratch"  # the two runs' namespaces
@@ -79,6 +80,19 @@ def imagenet_model() -> nn.Module:
 def _splits(source: str, seed: int) -> tuple[ImageDataset, ImageDataset]:
     """Read-only, shared: a source's full train and test sets."""
     return shared_for_workers(source_splits(source, seed=seed))
+
+
+def linked_controls(seed: int) -> tuple[LinkedControl, ...]:
+    """What a link to the page sets, locks or hides: the few-shot data, what trains, and how."""
+    classes = _splits(few_shot_source(), seed)[0].classes
+    return (
+        several("classes", K + "classes", "Classes", classes),
+        choice("per_class", K + "per_class", "Training images per class", PER_CLASS_CHOICES),
+        choice("size", K + "size", "Input size", INPUT_SIZES),
+        several("trainable", K + "trainable", "Parts that train", FREEZABLE),
+        *train_controls(K),
+        choice("epochs", K + "epochs", "Epochs", EPOCH_CHOICES),
+    )
 
 
 def imagenet_demo() -> None:

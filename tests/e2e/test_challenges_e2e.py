@@ -34,3 +34,22 @@ def test_a_met_challenge_is_marked_while_training_and_after_a_reload(page, app_u
     wait_for_idle(page)
     assert wait_until(lambda: "1 of 5 done" in _panel_label(page)), _panel_label(page)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_teachers_link_to_the_workflow_page_greys_out_locked_controls_and_hides_others(page, app_url, screenshots):
+    page.goto(app_url + "/workflow?lr=0.1&optimizer=Adam&lock=lr,optimizer&hide=noise,split&challenge=workflow/sine")
+    wait_for_idle(page)
+    page.get_by_text("Your teacher set this challenge.").wait_for()  # the page's run has drawn it all
+    locked = page.locator(".st-key-workflow-lr")
+    assert wait_until(lambda: locked.evaluate("e => getComputedStyle(e).pointerEvents") == "none")
+    assert float(locked.evaluate("e => getComputedStyle(e).opacity")) < 1
+    assert locked.inner_text().find("0.1") >= 0  # it shows the link's value
+    assert not page.locator(".st-key-workflow-noise").is_visible()
+    assert not page.get_by_text("Training split (%)").is_visible()
+    assert page.get_by_text("Points along").is_visible()  # the rest works as ever
+    page.screenshot(path=str(screenshots / "teacher-link-workflow.png"))
+    page.reload()  # the address kept the focus
+    wait_for_idle(page)
+    page.get_by_text("Your teacher set this challenge.").wait_for()
+    assert wait_until(lambda: locked.evaluate("e => getComputedStyle(e).pointerEvents") == "none")
+    assert not page.locator(".st-key-workflow-noise").is_visible()

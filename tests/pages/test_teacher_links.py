@@ -39,7 +39,7 @@ def test_a_link_opens_the_page_with_its_settings_locked_hidden_and_its_challenge
     assert "Separate TF Playground's spiral" in texts[teacher + 1]
     assert any(
         c.value == ":material/school: Your teacher's link set up this page; locked: Problem type, Data set, "
-        "Learning rate; hidden: Features, Activation; a challenge set (below the live view)."
+        "Learning rate; hidden: Features, Activation; a challenge set (first in the Challenges panel)."
         for c in at.caption
     )
     assert dict(at.query_params)["lock"] == "problem,dataset,lr"  # a reload keeps the focus
