@@ -13,13 +13,14 @@ from playground.layout import live_column, workspace
 from playground.live.controls import live_view, transport_controls
 from playground.live.session import get_run
 from playground.page_link import follow_link, keep_in_address, labels
+from playground.run_report_ui import ReportSource, replay_banner, report_button
 from playground.sidebar import current_device, current_seed
 from playground.teacher_link_ui import teacher_link_maker
 from playground.vision_data import data_section
 from playground.vision_inside import inside_the_network
 from playground.vision_sandbox import convolution_sandbox
 from playground.vision_view import shape_tracer, vision_pictures, vision_view_data
-from playground.vision_widgets import LINKED, K, tiny_vgg_ui, vision_train_ui
+from playground.vision_widgets import DATASET_TITLES, LINKED, K, tiny_vgg_ui, vision_train_ui
 
 PAGE = "vision"
 
@@ -54,6 +55,7 @@ with train_tab:
     settings = keep_in_address(PAGE, LINKED)
     with buttons:
         transport_controls(PAGE, run)
+        replay_banner(PAGE, run)
     train_count, test_count = len(run.experiment.train.labels), len(run.experiment.test.labels)
     area.caption(
         f"{train_count:,} training and {test_count:,} test images; one epoch is "
@@ -61,7 +63,15 @@ with train_tab:
     )
     with live_column(area, PAGE):
         live_view(PAGE, run, vision_view_data())
-    challenge_panel(PAGE, run, lambda: Attempt(run.experiment.config, list(run.history), list(run.stops)))
+
+    def attempt() -> Attempt:
+        """The run as the challenges see it."""
+        return Attempt(run.experiment.config, list(run.history), list(run.stops))
+
+    challenge_panel(PAGE, run, attempt)
+    own = ("Your own data set does not travel in a link: it opens the digits.",) if name == "custom" else ()
+    title = f"Computer vision: TinyVGG on {DATASET_TITLES.get(name, 'your data set')}"
+    report_button(ReportSource(PAGE, run, title, settings, lambda n: cnn_script(config, epochs=n), attempt, own))
     epochs = max(run.epoch, 5)
     project = (lambda: project_zip(vision_project(config, epochs), "tinyvgg_project"), "tinyvgg_project.zip")
     show_code(PAGE, cnn_script(config, epochs=epochs), "tinyvgg.py", device, project=project)

@@ -14,7 +14,8 @@ from playground.live.run import LiveRun
 from playground.live.session import get_run, namespaced
 from playground.page_link import follow_link, keep_in_address, labels
 from playground.regression_view import regression_pictures, regression_view_data, workflow_attempt
-from playground.regression_widgets import LINKED, regression_ui
+from playground.regression_widgets import LINKED, TARGET_TITLES, regression_ui
+from playground.run_report_ui import ReportSource, replay_banner, report_button
 from playground.sidebar import current_device, current_seed
 from playground.teacher_link_ui import teacher_link_maker
 
@@ -49,6 +50,7 @@ if rebuilt and isinstance(previous, LiveRun) and len(previous.experiment.path) >
 run.apply_live_settings(config.train)
 with buttons:
     transport_controls(PAGE, run, default_speed="30 / s")
+    replay_banner(PAGE, run)
 with live:
     ghosts = st.session_state.get(GHOSTS, []) if weight_and_bias(run.trainer.model) is not None else []
     live_view(PAGE, run, regression_view_data(run, ghosts))
@@ -56,6 +58,16 @@ with live:
         st.session_state.pop(GHOSTS, None)
         st.rerun()
     challenge_panel(PAGE, run, lambda: workflow_attempt(run))
+    report_button(
+        ReportSource(
+            PAGE,
+            run,
+            f"The PyTorch workflow: {TARGET_TITLES[config.data.target]}",
+            settings,
+            lambda epochs: regression_script(config, epochs=epochs),
+            lambda: workflow_attempt(run),
+        )
+    )
 
 st.subheader("5. Save and load")
 

@@ -25,6 +25,7 @@ import streamlit as st
 from core.challenges import challenges_for
 from playground.focus import MAX_SHOWN, current_focus, encode_focus, focus_note, link_value, read_focus
 from playground.literal import literal
+from playground.run_report_ui import read_replay
 from playground.sidebar import DEFAULT_SEED, SEED_KEY
 
 FOLLOWED = "/link-followed"  # session-state suffix: the page has read its link
@@ -111,8 +112,8 @@ def switch(name: str, key: str, label: str) -> LinkedControl:
 
 
 def follow_link(page: str, controls: Sequence[LinkedControl]) -> None:
-    """Before the widgets: on the page's first run, set them from the link and read its focus; each run, draw
-    the focus (locked and hidden controls) and say in one line what a teacher's link fixed."""
+    """Before the widgets: on the page's first run, set them from the link and read its focus (and a report's
+    replay); each run, draw the focus (locked and hidden controls) and say in one line what a link fixed."""
     if page + FOLLOWED not in st.session_state:
         params = st.query_params.to_dict()
         for control in controls:
@@ -125,6 +126,7 @@ def follow_link(page: str, controls: Sequence[LinkedControl]) -> None:
                 st.info(literal(f"Ignored {control.name}={text[:MAX_SHOWN]!r} from the link: it should be {fits}."))
         names = [control.name for control in controls]
         read_focus(page, names, [challenge.key for challenge in challenges_for(page)])
+        read_replay(page, params)  # a run report's link: replay its epochs (pages with a report offer it)
         st.session_state[page + FOLLOWED] = True
     focus = current_focus(page)
     rules = [f".st-key-{_css_key(c.key)} {{ display: none; }}" for c in controls if c.name in focus.hidden] + [

@@ -2,6 +2,8 @@
 
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
+
 from core.codegen_classification import classification_script
 from core.run_report import run_report_html
 from playground.classification_settings import encode
@@ -55,3 +57,29 @@ def test_a_bad_replay_gets_a_notice_and_the_page_works():
     assert any("Ignored replay='-3' from the link" in plain(i.value) for i in at.info)
     assert not [b for b in at.button if b.key == K + "replay_button"] and not at.exception
     assert [b.label for b in at.get("download_button") if "run report" in b.label] == ["Download a run report (.html)"]
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "steps"),
+    [("workflow", {"lr": "0.1", "optimizer": "Adam", "target": "sine"}, 6), ("vision", {"hidden": "4"}, 2)],
+)
+def test_another_pages_report_link_replays_its_run_to_the_same_numbers(page, query, steps):
+    at = open_page(f"pages/{page}.py", query)
+    assert "Download a run report (.html)" in [b.label for b in at.get("download_button")]
+    for _ in range(steps):
+        at.button(key=f"{page}/step").click().run()
+    run = at.session_state[f"{page}/run"]
+    settings = dict(at.query_params)  # the page keeps its settings in the address: what its report links to
+    source = ReportSource(page, run, "t", settings, lambda epochs: "", lambda: None)
+    report = make_report(source, f"http://class.example/{page}", set())
+    assert report.link.endswith(f"&replay={steps}") and "seed=42" in report.link
+    opened = open_page(f"pages/{page}.py", dict(parse_qsl(urlsplit(report.link).query)))
+    assert any(f"replays a run of {steps} epochs" in i.value for i in opened.info)
+    opened.button(key=f"{page}/replay_button").click().run()
+    replayed = opened.session_state[f"{page}/run"]
+    assert wait_until(lambda: not replayed.running, timeout_s=120)
+    opened.run()
+    mine = [(r.epoch, r.train_loss, r.test_loss, r.train_acc, r.test_acc) for r in run.history]
+    again = [(r.epoch, r.train_loss, r.test_loss, r.train_acc, r.test_acc) for r in replayed.history]
+    assert again == mine
+    assert replayed.stop_at is None and f"Replayed the report's {steps} epochs" in replayed.message
