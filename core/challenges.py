@@ -504,6 +504,63 @@ def own_pipeline(attempt: Attempt) -> Verdict:
     return _accuracy_goal(attempt, CLOSED_ACCURACY, "the augmented run", wrong)
 
 
+# ---- the classify page: the learner's own drawing or photo --------------------------------------------------
+
+SURE, UNSURE, PHOTO_SURE = 0.9, 0.5, 0.5
+
+
+def _prediction(attempt: Attempt) -> tuple[str | None, float]:
+    return attempt.extra.get("top"), float(attempt.extra.get("probability", 0.0))
+
+
+def draw_a_seven(attempt: Attempt) -> Verdict:
+    """A drawing that a digits model reads as 7 with at least 90 % probability."""
+    extra = attempt.extra
+    if extra.get("dataset") != "digits" or extra.get("source") != "drawing":
+        return Verdict(False, "pick a digits model and draw on the canvas")
+    top, probability = _prediction(attempt)
+    if top is None:
+        return Verdict(False, "nothing drawn yet")
+    return Verdict(top == "7" and probability >= SURE, f"it reads {top} at {100 * probability:.1f} % (needs 7 at 90 %)")
+
+
+def make_it_hesitate(attempt: Attempt) -> Verdict:
+    """A drawing a digits model gives less than 50 % to its best guess."""
+    extra = attempt.extra
+    if extra.get("dataset") != "digits" or extra.get("source") != "drawing":
+        return Verdict(False, "pick a digits model and draw on the canvas")
+    top, probability = _prediction(attempt)
+    if top is None:
+        return Verdict(False, "nothing drawn yet")
+    progress = f"its best guess, {top}, at {100 * probability:.1f} % (needs under {100 * UNSURE:.0f} %)"
+    return Verdict(probability < UNSURE, progress)
+
+
+def name_a_photo(attempt: Attempt) -> Verdict:
+    """An uploaded photo or a camera shot that ImageNet's network names with at least 50 % probability."""
+    extra = attempt.extra
+    if extra.get("model") != "imagenet" or extra.get("source") not in ("upload", "camera"):
+        return Verdict(False, "pick the ImageNet network and upload a photo or take one")
+    top, probability = _prediction(attempt)
+    if top is None:
+        return Verdict(False, "no photo yet")
+    progress = f"it says {top} at {100 * probability:.1f} % (needs {100 * PHOTO_SURE:.0f} %)"
+    return Verdict(probability >= PHOTO_SURE, progress)
+
+
+def your_own_model_reads_it(attempt: Attempt) -> Verdict:
+    """A drawing read at 80 % or more by a digits model the learner trained in this session."""
+    extra = attempt.extra
+    if extra.get("model") != "own" or extra.get("dataset") != "digits":
+        return Verdict(False, "train the digits on the Computer vision page, then pick that model here")
+    if extra.get("source") != "drawing":
+        return Verdict(False, "draw a digit on the canvas")
+    top, probability = _prediction(attempt)
+    if top is None:
+        return Verdict(False, "nothing drawn yet")
+    return Verdict(probability >= 0.8, f"it reads {top} at {100 * probability:.1f} % (needs 80 %)")
+
+
 CHALLENGES: tuple[Challenge, ...] = (
     Challenge(
         "classification/spiral",
@@ -797,6 +854,51 @@ CHALLENGES: tuple[Challenge, ...] = (
             "20 images per class gets there in about ten epochs; the Evaluation page shows the confusions.",
         ),
         every_class_few_images,
+    ),
+    Challenge(
+        "classify/seven",
+        "classify",
+        "Draw a 7 that the digits model reads as 7 with at least 90 % probability.",
+        (
+            "Watch 'What the model sees': the drawing is cropped to the ink and shrunk to 8 x 8, like its scans.",
+            "A plain 7 often reads as a 2 here: the people who wrote these digits drew their 7s differently.",
+            "Try the European 7, with a short bar across its middle.",
+        ),
+        draw_a_seven,
+    ),
+    Challenge(
+        "classify/hesitate",
+        "classify",
+        "Make it hesitate: draw something the digits model gives less than 50 % to its best guess.",
+        (
+            "A model trained on digits must pick a digit, even for a scribble.",
+            "Something halfway between two digits splits the probability between them.",
+            "Try an L: is it a 1 with a foot, or a 6 left open?",
+        ),
+        make_it_hesitate,
+    ),
+    Challenge(
+        "classify/photo",
+        "classify",
+        "Name a photo: upload one (or take one) that the ImageNet network names with at least 50 % probability.",
+        (
+            "Pick 'EfficientNet-Lite0 pretrained on ImageNet' as the model.",
+            "ImageNet's 1,000 classes are photos of one thing: an animal, a mug, a keyboard.",
+            "One object, well lit, filling most of the picture.",
+        ),
+        name_a_photo,
+    ),
+    Challenge(
+        "classify/own-model",
+        "classify",
+        "Your own model: train the digits on the Computer vision page, pick it here, and have it read your drawing "
+        "at 80 % or more.",
+        (
+            "Train on the Computer vision page for a few epochs (95 % test accuracy is plenty).",
+            "It appears in this page's model list as the computer vision page's model.",
+            "Draw as the digits look: thick strokes, centred.",
+        ),
+        your_own_model_reads_it,
     ),
     Challenge(
         "augmentation/memorising",

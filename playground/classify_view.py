@@ -12,6 +12,7 @@ import torch
 from PIL import Image
 from torch import nn
 
+from core.challenges import Attempt
 from core.cnn import class_probabilities, feature_maps
 from core.codegen_evaluation import ImageModelSource
 from core.drawing_input import BlankDrawing, Step, ink_share, prepare_image
@@ -150,6 +151,16 @@ def image_input() -> tuple[Image.Image | None, str]:
     return drawing, "drawing"
 
 
+def classify_attempt(classifier: Classifier, source: str, prediction: tuple[str, float] | None) -> Attempt:
+    """What the page shows, for its challenges: which model, where the image came from, and its prediction."""
+    kind = (
+        "imagenet" if classifier.name == "imagenet" else "shipped" if classifier.name.startswith("shipped") else "own"
+    )
+    top, probability = prediction if prediction is not None else (None, 0.0)
+    extra = {"model": kind, "dataset": classifier.dataset, "source": source, "top": top, "probability": probability}
+    return Attempt(None, (), extra=extra)
+
+
 def _steps_row(steps: list[Step]) -> None:
     cols = st.columns(len(steps))
     for col, step in zip(cols, steps, strict=True):
@@ -177,11 +188,13 @@ def _caveat(classifier: Classifier, image: Image.Image, source: str) -> str | No
     return None
 
 
-def classify(classifier: Classifier, image: Image.Image | None, source: str) -> None:
-    """The prediction, the top classes, what the model sees, and its first feature maps."""
+def classify(classifier: Classifier, image: Image.Image | None, source: str) -> tuple[str, float] | None:
+    """The prediction, the top classes, what the model sees, and its first feature maps.
+
+    Returns the predicted class and its probability (None: nothing to classify)."""
     if image is None:
         st.info("Draw something first." if source == "drawing" else "Give the model an image first.")
-        return
+        return None
     caveat = _caveat(classifier, image, source)
     if caveat:
         st.warning(literal(caveat))
@@ -189,7 +202,7 @@ def classify(classifier: Classifier, image: Image.Image | None, source: str) -> 
         model_input, steps = prepare_image(image, classifier.dataset, classifier.size, classifier.channels)
     except BlankDrawing as error:
         st.info(str(error) if source == "drawing" else "The image is one flat colour: there is nothing to classify.")
-        return
+        return None
     probs = class_probabilities(classifier.model, model_input)
     top = torch.argsort(probs, descending=True)[:TOP_K].tolist()
     best = top[0]
@@ -219,3 +232,4 @@ def classify(classifier: Classifier, image: Image.Image | None, source: str) -> 
             st.image(
                 channel_sheet(maps), caption=f"{name}: {maps.shape[0]} channels, {maps.shape[1]} x {maps.shape[2]}"
             )
+    return classifier.classes[best], float(probs[best])

@@ -18,6 +18,7 @@ from core.challenges import (
     digits_with_one_block,
     digits_with_sgd,
     diverge_then_rescue,
+    draw_a_seven,
     every_class_f1,
     every_class_few_images,
     fast_line,
@@ -31,8 +32,10 @@ from core.challenges import (
     fixed_layer,
     fixed_shape,
     halve_the_loss,
+    make_it_hesitate,
     memorising,
     most_confused_pair,
+    name_a_photo,
     overshoot,
     own_pipeline,
     predict_the_update,
@@ -43,6 +46,7 @@ from core.challenges import (
     truth_with_sgd,
     two_shot,
     xor_without_hidden_layers,
+    your_own_model_reads_it,
 )
 from core.classification import ClassificationConfig, DataConfig, TrainConfig, build_experiment
 from core.engine import EpochRecord
@@ -441,3 +445,27 @@ def test_an_own_pipeline_counts_only_when_picked_and_three_transforms_long():
     assert "gentle default" in own_pipeline(Attempt(None, records, extra={"own": False, "steps": 3})).progress
     assert "2 transforms" in own_pipeline(Attempt(None, records, extra={"own": True, "steps": 2})).progress
     assert not own_pipeline(Attempt(None, records[:1], extra={"own": True, "steps": 4})).met
+
+
+def _shown(model="shipped", dataset="digits", source="drawing", top="7", probability=0.95):
+    return Attempt(
+        None, (), extra={"model": model, "dataset": dataset, "source": source, "top": top, "probability": probability}
+    )
+
+
+def test_the_classify_challenges_read_the_prediction_the_page_shows():
+    assert draw_a_seven(_shown()).met
+    assert draw_a_seven(_shown(probability=0.56)).progress == "it reads 7 at 56.0 % (needs 7 at 90 %)"
+    assert not draw_a_seven(_shown(top="2")).met
+    assert not draw_a_seven(_shown(source="upload")).met and not draw_a_seven(_shown(dataset="FashionMNIST")).met
+    assert draw_a_seven(_shown(top=None)).progress == "nothing drawn yet"
+    assert make_it_hesitate(_shown(probability=0.41)).met and not make_it_hesitate(_shown(probability=0.5)).met
+    assert name_a_photo(
+        _shown(model="imagenet", dataset="imagenet", source="upload", top="espresso", probability=0.9)
+    ).met
+    assert name_a_photo(_shown(model="imagenet", dataset="imagenet", source="camera", probability=0.6)).met
+    assert not name_a_photo(_shown(model="imagenet", dataset="imagenet", source="upload", probability=0.36)).met
+    assert "pick the ImageNet network" in name_a_photo(_shown(source="upload")).progress
+    assert your_own_model_reads_it(_shown(model="own", probability=0.85)).met
+    assert "train the digits" in your_own_model_reads_it(_shown(model="shipped")).progress
+    assert not your_own_model_reads_it(_shown(model="own", probability=0.6)).met

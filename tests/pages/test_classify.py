@@ -143,3 +143,32 @@ def test_a_drawing_given_to_imagenets_network_gets_a_caveat(classify):
     assert not at.exception, [e.message for e in at.exception]
     assert any("it has no digits and no sketches" in w.value for w in at.warning)
     assert _prediction(at).startswith("Pred: ")
+
+
+def _done(at):
+    return at.session_state.get("challenges/done", set())
+
+
+def test_a_european_seven_an_l_and_a_coffee_photo_meet_their_challenges(classify):
+    from PIL import ImageDraw
+
+    def strokes(*lines):
+        image = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
+        pen = ImageDraw.Draw(image)
+        for line in lines:
+            pen.line(line, fill=(0, 0, 0, 255), width=20, joint="curve")
+        return image
+
+    at = _draw(classify, drawn("7"))  # a plain 7: read as 7, but not surely (these digits' 7s have a bar)
+    assert "classify/seven" not in _done(at)
+    assert any(c.value.startswith("Not yet. Now: it reads 7 at") for c in at.caption)
+    at = _draw(at, strokes([(70, 50), (210, 50), (120, 240)], [(110, 140), (200, 140)]))
+    assert "classify/seven" in _done(at)
+    at = _draw(at, strokes([(100, 40), (100, 240), (200, 240)]))  # an L: a 1 with a foot, or an open 6?
+    assert "classify/hesitate" in _done(at)
+    at.selectbox(key=K + "model").set_value("imagenet").run()
+    at.segmented_control(key=K + "source").set_value("Upload").run()
+    from core.data.photos import load_photo
+
+    at.file_uploader(key=K + "upload").upload("coffee.jpg", _png(Image.fromarray(load_photo("coffee")), "JPEG")).run()
+    assert "classify/photo" in _done(at) and not at.exception
