@@ -513,27 +513,28 @@ def _prediction(attempt: Attempt) -> tuple[str | None, float]:
     return attempt.extra.get("top"), float(attempt.extra.get("probability", 0.0))
 
 
-def draw_a_seven(attempt: Attempt) -> Verdict:
-    """A drawing that a digits model reads as 7 with at least 90 % probability."""
+def _not_a_digits_drawing(attempt: Attempt) -> Verdict | None:
+    """Why the page does not show a digits model reading a drawing (None: it does)."""
     extra = attempt.extra
     if extra.get("dataset") != "digits" or extra.get("source") != "drawing":
         return Verdict(False, "pick a digits model and draw on the canvas")
-    top, probability = _prediction(attempt)
-    if top is None:
+    if extra.get("top") is None:
         return Verdict(False, "nothing drawn yet")
-    return Verdict(top == "7" and probability >= SURE, f"it reads {top} at {100 * probability:.1f} % (needs 7 at 90 %)")
+    return None
+
+
+def draw_a_seven(attempt: Attempt) -> Verdict:
+    """A drawing that a digits model reads as 7 with at least 90 % probability."""
+    top, probability = _prediction(attempt)
+    progress = f"it reads {top} at {100 * probability:.1f} % (needs 7 at 90 %)"
+    return _not_a_digits_drawing(attempt) or Verdict(top == "7" and probability >= SURE, progress)
 
 
 def make_it_hesitate(attempt: Attempt) -> Verdict:
     """A drawing a digits model gives less than 50 % to its best guess."""
-    extra = attempt.extra
-    if extra.get("dataset") != "digits" or extra.get("source") != "drawing":
-        return Verdict(False, "pick a digits model and draw on the canvas")
     top, probability = _prediction(attempt)
-    if top is None:
-        return Verdict(False, "nothing drawn yet")
     progress = f"its best guess, {top}, at {100 * probability:.1f} % (needs under {100 * UNSURE:.0f} %)"
-    return Verdict(probability < UNSURE, progress)
+    return _not_a_digits_drawing(attempt) or Verdict(probability < UNSURE, progress)
 
 
 def name_a_photo(attempt: Attempt) -> Verdict:
@@ -550,15 +551,11 @@ def name_a_photo(attempt: Attempt) -> Verdict:
 
 def your_own_model_reads_it(attempt: Attempt) -> Verdict:
     """A drawing read at 80 % or more by a digits model the learner trained in this session."""
-    extra = attempt.extra
-    if extra.get("model") != "own" or extra.get("dataset") != "digits":
+    if attempt.extra.get("model") != "own":
         return Verdict(False, "train the digits on the Computer vision page, then pick that model here")
-    if extra.get("source") != "drawing":
-        return Verdict(False, "draw a digit on the canvas")
     top, probability = _prediction(attempt)
-    if top is None:
-        return Verdict(False, "nothing drawn yet")
-    return Verdict(probability >= 0.8, f"it reads {top} at {100 * probability:.1f} % (needs 80 %)")
+    progress = f"it reads {top} at {100 * probability:.1f} % (needs 80 %)"
+    return _not_a_digits_drawing(attempt) or Verdict(probability >= 0.8, progress)
 
 
 CHALLENGES: tuple[Challenge, ...] = (
