@@ -558,6 +558,42 @@ def your_own_model_reads_it(attempt: Attempt) -> Verdict:
     return _not_a_digits_drawing(attempt) or Verdict(probability >= 0.8, progress)
 
 
+# ---- the custom datasets page: the learner's own images ----------------------------------------------------
+
+OWN_CLASSES, OWN_IMAGES, OWN_ACCURACY = 3, 10, 0.8
+
+
+def bring_your_own(attempt: Attempt) -> Verdict:
+    """The learner's own zip loaded: three classes or more, at least 10 training images in each."""
+    extra = attempt.extra
+    if not extra:
+        return Verdict(False, "no data set loaded yet")
+    if not extra.get("own"):
+        return Verdict(False, "this is the example: pick 'your zip' and upload your own")
+    progress = f"{extra['classes']} classes, the smallest with {extra['fewest']} training images (needs 3 and 10)"
+    return Verdict(extra["classes"] >= OWN_CLASSES and extra["fewest"] >= OWN_IMAGES, progress)
+
+
+def split_like_the_course(attempt: Attempt) -> Verdict:
+    """The learner's own zip with its own train/ and test/ folders, as the course lays out pizza_steak_sushi."""
+    extra = attempt.extra
+    if not extra.get("own"):
+        return Verdict(False, "upload your own zip first")
+    if not extra.get("split_given"):
+        return Verdict(False, "split 80/20 here: put train/ and test/ folders at the top of the zip")
+    return Verdict(True, "the zip's own train/ and test/ folders are used")
+
+
+def train_on_your_own(attempt: Attempt) -> Verdict:
+    """TinyVGG trained on the learner's own data set (Computer vision page) to 80 % test accuracy."""
+    extra = attempt.extra
+    if not extra.get("own"):
+        return Verdict(False, "upload your own zip first")
+    if not extra.get("trained"):
+        return Verdict(False, "pick 'Your data set' on the Computer vision page and train it there")
+    return _accuracy_goal(attempt, OWN_ACCURACY, "your data set", None)
+
+
 CHALLENGES: tuple[Challenge, ...] = (
     Challenge(
         "classification/spiral",
@@ -896,6 +932,40 @@ CHALLENGES: tuple[Challenge, ...] = (
             "Draw as the digits look: thick strokes, centred.",
         ),
         your_own_model_reads_it,
+    ),
+    Challenge(
+        "custom/own",
+        "custom",
+        "Bring your own images: load a zip of your own class folders, three classes or more with at least 10 "
+        "training images each.",
+        (
+            "One folder per class, named after it: shapes/circle/1.png, shapes/square/2.png, …",
+            "Photos from your phone work: they are shrunk as they load. Up to 10 MB in all.",
+            "Zip the folder that holds the class folders, then pick 'your zip' here.",
+        ),
+        bring_your_own,
+    ),
+    Challenge(
+        "custom/split",
+        "custom",
+        "Split it like the course: a zip of your own with train/ and test/ folders, the same classes in each.",
+        (
+            "The course's pizza_steak_sushi has train/pizza, train/steak, …, test/pizza, test/steak, …",
+            "Without them, this page splits each class 80/20 by itself.",
+            "Keep a fifth of each class's images for test/.",
+        ),
+        split_like_the_course,
+    ),
+    Challenge(
+        "custom/train",
+        "custom",
+        "Train TinyVGG on your own data set to 80 % test accuracy (on the Computer vision page).",
+        (
+            "On the Computer vision page, pick 'Your data set' in 1. Data, then press Play in 3. Train.",
+            "Few images? Fewer hidden units overfit less; augmentation helps too.",
+            "Classes that look alike are hard: the Evaluation page shows which ones it mixes up.",
+        ),
+        train_on_your_own,
     ),
     Challenge(
         "augmentation/memorising",

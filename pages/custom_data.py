@@ -3,7 +3,11 @@
 import streamlit as st
 
 from core.data.imagefolder import DATASET_SOURCE, example_zip
+from playground.challenges_ui import challenge_panel
 from playground.custom_data_view import (
+    DATA,
+    OWN,
+    custom_attempt,
     download_bytes,
     keep_loaded,
     read_zip,
@@ -11,11 +15,15 @@ from playground.custom_data_view import (
     show_classes,
     show_samples,
 )
+from playground.page_link import follow_link, keep_in_address
 from playground.sidebar import current_seed
+from playground.teacher_link_ui import teacher_link_maker
 from playground.topics import ROOT
 from playground.upload_ui import BundledFile, file_upload, parsed_once
 
 K = "custom/"
+PAGE = "custom"
+KEPT_SOURCE = K + "source/kept"  # the Images choice, kept through page trips (a widget's own state is not)
 
 
 @st.cache_resource(max_entries=1)
@@ -25,16 +33,25 @@ def example() -> BundledFile:
 
 
 st.title("Custom datasets")
+follow_link(PAGE, ())  # a teacher's link may set a challenge
 st.caption(
     "Your own images, the course's way: one folder per class (pizza/, steak/, sushi/ …), optionally under train/ "
     "and test/. Zip the folder and upload it, or start with the example. Nothing is written to disk."
 )
+if K + "source" not in st.session_state and KEPT_SOURCE in st.session_state:  # back from another page
+    st.session_state[K + "source"] = st.session_state[KEPT_SOURCE]
 source = st.radio("Images", ["the example: handwritten digits as class folders", "your zip"], key=K + "source")
-if source == "your zip":
-    upload = file_upload("A .zip of class folders (up to 10 MB)", K + "upload", ["zip"])
+st.session_state[KEPT_SOURCE] = source
+own = source == "your zip"
+upload = file_upload("A .zip of class folders (up to 10 MB)", K + "upload", ["zip"]) if own else example()
+if upload is not None:
+    folder = keep_loaded(parsed_once(K + "zip", upload, read_zip), own)
+elif own and st.session_state.get(OWN):  # the uploader forgets its file on a page trip; the data set stays
+    folder = st.session_state.get(DATA)
+    st.caption("Your zip from before is still loaded; upload another to replace it.")
 else:
-    upload = example()
-folder = keep_loaded(parsed_once(K + "zip", upload, read_zip)) if upload is not None else None
+    folder = None
+challenge_panel(PAGE, None, custom_attempt, subject="Now")  # on the data set loaded here (and a model of it)
 if folder is None:
     st.info("Upload a zip of class folders, e.g. food/pizza/1.jpg, food/steak/2.jpg, … (or pick the example).")
     st.stop()
@@ -67,3 +84,4 @@ with batch:
         help="Build one on the Data augmentation page first" if not steps else f"{len(steps)} transform(s)",
     )
     show_batch(folder, steps if use else None, current_seed())
+teacher_link_maker(PAGE, keep_in_address(PAGE, ()), {})

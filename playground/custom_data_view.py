@@ -7,21 +7,26 @@ import torch
 from torch.utils.data import DataLoader
 
 from core.augment import Step, compose
+from core.challenges import Attempt
 from core.data.imagefolder import FolderData, ImageFolderCustom, read_image_zip, tensors_file
 from core.data.images import ImageDataset
 from playground.figures import png_data_uri
 from playground.literal import literal
+from playground.live.run import LiveRun
 from playground.vision_view import labelled_sheet
 
 DATA = "custom/data"  # the session's custom data set (FolderData), for this page, the vision page and later pages
 VERSION = "custom/version"  # bumped for every newly loaded data set: models trained on the old one are rebuilt
+OWN = "custom/own"  # whether the session's data set came from the learner's own zip (not the example)
+VISION_RUN = "vision/run"  # the computer vision page's run: it may train on this data set
 DOWNLOAD = "custom/download_bytes"  # (version, .pt bytes) for the download button, made once per data set
 VISION_COPY = "custom/vision"  # (version, train, test) as float images for TinyVGG, converted once
 PER_CLASS = 8
 
 
-def keep_loaded(result: FolderData | ValueError) -> FolderData | None:
-    """Make a newly read data set the session's; on an error say why and keep the previous one."""
+def keep_loaded(result: FolderData | ValueError, own: bool = False) -> FolderData | None:
+    """Make a newly read data set the session's (`own`: from the learner's zip); on an error say why and keep
+    the previous one."""
     if isinstance(result, ValueError):
         st.error(literal(str(result)))
         if DATA in st.session_state:
@@ -30,7 +35,26 @@ def keep_loaded(result: FolderData | ValueError) -> FolderData | None:
     if st.session_state.get(DATA) is not result:
         st.session_state[DATA] = result
         st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+        st.session_state[OWN] = own
     return result
+
+
+def custom_attempt() -> Attempt:
+    """The session's data set as its challenges see it: where it came from, its classes and split, and the
+    computer vision page's run when it trains on this very data set."""
+    folder = st.session_state.get(DATA)
+    if not isinstance(folder, FolderData):
+        return Attempt(None, (), extra={})
+    run = st.session_state.get(VISION_RUN)
+    on_this = isinstance(run, LiveRun) and run.key[:2] == ("custom", st.session_state.get(VERSION))
+    extra = {
+        "own": bool(st.session_state.get(OWN)),
+        "classes": len(folder.classes),
+        "fewest": min((train for train, _ in folder.counts().values()), default=0),
+        "split_given": folder.split_given,
+        "trained": on_this,
+    }
+    return Attempt(None, list(run.history) if on_this else [], extra=extra)
 
 
 def read_zip(data: bytes, _name: str) -> FolderData:

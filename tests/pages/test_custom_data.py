@@ -81,3 +81,44 @@ def test_the_vision_page_trains_tinyvgg_on_the_custom_set(custom):
     assert run.epoch == 1 and len(run.experiment.test.labels) == 24 and run.experiment.classes[0] == "digit_0"
     open_code(at, "vision")
     assert 'DATA_FILE = "custom_dataset.pt"' in at.code[0].value
+
+
+def _done(at):
+    return at.session_state.get("challenges/done", set())
+
+
+def test_your_own_split_zip_meets_its_challenges_and_training_on_it_is_checked_too(custom):
+    at = custom
+    assert any(c.value == "Not yet. Now: this is the example: pick 'your zip' and upload your own." for c in at.caption)
+    at.radio(key=K + "source").set_value("your zip").run()
+    colours = {"red": (220, 30, 30), "green": (30, 200, 30), "blue": (30, 30, 220)}
+    files = {
+        f"{split}/{name}/{i}.png": _png(colour)
+        for name, colour in colours.items()
+        for split, count in (("train", 12), ("test", 3))
+        for i in range(count)
+    }
+    at.file_uploader(key=K + "upload").upload("colours.zip", _zip({"colours/" + k: v for k, v in files.items()})).run()
+    assert not at.exception and {"custom/own", "custom/split"} <= _done(at)
+    assert "custom/train" not in _done(at)
+    at.switch_page(str(ROOT / "pages/vision.py")).run()
+    at.selectbox(key="vision/dataset").set_value("custom").run()
+    for _ in range(15):  # three flat colours: learnt in a few epochs
+        at.button(key="vision/step").click().run()
+        if at.session_state["vision/run"].history[-1].test_acc >= 0.8:
+            break
+    at.switch_page(str(ROOT / "pages/custom_data.py")).run()  # back: the learner's own data set is still loaded
+    assert at.radio(key=K + "source").value == "your zip"
+    assert list(at.dataframe[0].value["class"]) == ["blue", "green", "red"]
+    assert any(c.value.startswith("Your zip from before is still loaded") for c in at.caption)
+    assert "custom/train" in _done(at), [c.value for c in at.caption if "Now:" in c.value]
+
+
+def test_the_example_or_a_few_images_do_not_count_as_your_own(custom):
+    at = custom
+    at.radio(key=K + "source").set_value("your zip").run()
+    tiny = {f"two/{name}/{i}.png": _png((i * 40, 0, 0)) for name in ("a", "b") for i in range(4)}
+    at.file_uploader(key=K + "upload").upload("tiny.zip", _zip(tiny)).run()
+    assert any("Not yet. Now: 2 classes, the smallest with" in c.value for c in at.caption)
+    assert any(c.value.startswith("Not yet. Now: split 80/20 here") for c in at.caption)
+    assert not _done(at) & {"custom/own", "custom/split"}
