@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.engine import EpochRecord
+from core.runs import differing_settings
 
 
 @dataclass(frozen=True)
@@ -594,6 +595,40 @@ def train_on_your_own(attempt: Attempt) -> Verdict:
     return _accuracy_goal(attempt, OWN_ACCURACY, "your data set", None)
 
 
+# ---- the experiments page: runs tracked, compared, and the going-modular CLI -------------------------------
+
+
+def run_the_cli(attempt: Attempt) -> Verdict:
+    """A run of the course's command-line script (python -m core.train) in the runs folder."""
+    cli = [run for run in attempt.extra.get("runs", ()) if run.source == "cli"]
+    if not cli:
+        return Verdict(False, "no CLI run in the runs folder yet")
+    return Verdict(True, f"{len(cli)} CLI run{'' if len(cli) == 1 else 's'}, the latest {cli[-1].name}")
+
+
+def keep_a_run(attempt: Attempt) -> Verdict:
+    """One of this session's runs saved to the runs folder (it outlives the session)."""
+    saved = attempt.extra.get("saved", 0)
+    if not saved:
+        return Verdict(False, "none of this session's runs saved yet")
+    return Verdict(True, f"{saved} run{'' if saved == 1 else 's'} of this session saved")
+
+
+def one_change_at_a_time(attempt: Attempt) -> Verdict:
+    """Two picked runs that differ in exactly one setting and trained for as many epochs."""
+    picked = list(attempt.extra.get("picked", ()))
+    if len(picked) < 2:
+        return Verdict(False, "pick two runs or more")
+    closest = None
+    for i, first in enumerate(picked):
+        for second in picked[i + 1 :]:
+            keys = differing_settings([first, second])
+            if len(keys) == 1 and first.final.get("epoch") == second.final.get("epoch"):
+                return Verdict(True, f"{first.name} and {second.name} differ only in {keys[0]}")
+            closest = len(keys) if closest is None else min(closest, len(keys))
+    return Verdict(False, f"the closest picked pair differs in {closest} settings, or trained for different epochs")
+
+
 CHALLENGES: tuple[Challenge, ...] = (
     Challenge(
         "classification/spiral",
@@ -966,6 +1001,39 @@ CHALLENGES: tuple[Challenge, ...] = (
             "Classes that look alike are hard: the Evaluation page shows which ones it mixes up.",
         ),
         train_on_your_own,
+    ),
+    Challenge(
+        "experiments/fair",
+        "experiments",
+        "A fair comparison: pick two runs that differ in exactly one setting and trained for as many epochs, and "
+        "read which value helped.",
+        (
+            "Train on a page, change one setting (the learning rate, say), train again for as many epochs.",
+            "The table shows only the settings that differ: you want exactly one.",
+            "Which change helped? says which run won and by how much.",
+        ),
+        one_change_at_a_time,
+    ),
+    Challenge(
+        "experiments/keep",
+        "experiments",
+        "Keep a run: save one of this session's runs to the runs folder, so it outlives the session.",
+        (
+            "This session's runs are listed at the top, each with Save to the runs folder.",
+            "A teacher can point PLAYGROUND_RUNS at one folder for the whole class.",
+        ),
+        keep_a_run,
+    ),
+    Challenge(
+        "experiments/cli",
+        "experiments",
+        "Going modular: train with the course's command-line script, and find its run here.",
+        (
+            "Every code view offers the project as a zip; the app's own is python -m core.train.",
+            "python -m core.train --data digits --epochs 5 writes its run to the runs folder.",
+            "Reload this page: the run is listed, ready to compare with the app's.",
+        ),
+        run_the_cli,
     ),
     Challenge(
         "augmentation/memorising",

@@ -2,13 +2,19 @@
 
 import streamlit as st
 
+from core.challenges import Attempt
 from core.runs import load_runs, runs_folder
 from playground import experiments_view as view
+from playground.challenges_ui import challenge_panel
 from playground.literal import literal
+from playground.page_link import follow_link, keep_in_address
+from playground.teacher_link_ui import teacher_link_maker
 
 K = view.K
+PAGE = "experiments"
 
 st.title("Experiments")
+follow_link(PAGE, ())  # a teacher's link may set a challenge
 folder = runs_folder()
 st.caption(
     "Every model trained in this session (on any page) and every run saved in the runs folder: the CLI's "
@@ -41,7 +47,18 @@ if live:
                 st.rerun()
 
 runs = [record for record, _ in live.values()] + saved_runs
+panel = st.container()  # the challenges, checked on the runs and the ones picked below
+
+
+def challenges(picked: list) -> None:
+    """The page's challenges, on every run and the picked ones."""
+    extra = {"runs": runs, "picked": picked, "saved": len(st.session_state.get(view.SAVED, {}))}
+    with panel:
+        challenge_panel(PAGE, None, lambda: Attempt(None, (), extra=extra), subject="Now")
+
+
 if not runs:
+    challenges([])
     st.info(
         "No runs yet. Train a model on any page (Play or Step), or run "
         "`python -m core.train --data digits --epochs 5`, then come back."
@@ -54,6 +71,7 @@ picked_names = st.multiselect(
     "Runs to compare", names, default=default, key=K + "picked", max_selections=view.MAX_PICKED
 )
 picked = [run for run in runs if run.name in picked_names]
+challenges(picked)
 if not picked:
     st.info("Pick one run or more.")
     st.stop()
@@ -80,3 +98,4 @@ else:
 with st.expander("Every setting of the picked runs"):
     all_keys = sorted({key for run in picked for key in run.settings})
     st.dataframe(view.runs_table(picked, all_keys), hide_index=True)
+teacher_link_maker(PAGE, keep_in_address(PAGE, ()), {})

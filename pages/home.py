@@ -3,8 +3,11 @@
 import streamlit as st
 
 from core.device import describe, versions
+from playground.challenges_ui import progress_line, sync_with_browser
 from playground.sidebar import current_device_choice
 from playground.topics import TOPICS
+
+CHALLENGE_PAGES = {"custom_data": "custom"}  # a page file's stem -> its name for challenges, where they differ
 
 st.title("PyTorch Playground")
 st.markdown(
@@ -13,10 +16,14 @@ st.markdown(
     "Charts move while it trains, and every experiment shows the plain PyTorch code behind it."
 )
 st.subheader("Topics")
+sync_with_browser()  # the challenges met in this browser, on any page
 for topic in TOPICS:
     with st.container(border=True):
         st.page_link(str(topic.file), label=topic.title, icon=topic.icon)
         st.caption(topic.summary)
+        progress = progress_line(CHALLENGE_PAGES.get(topic.file.stem, topic.file.stem))
+        if progress:
+            st.caption(f":material/emoji_events: {progress}")
 
 st.subheader("This machine")
 choice = current_device_choice()

@@ -60,6 +60,20 @@ def remember(known: set[str], from_browser: Iterable[object]) -> set[str]:
     return known | set(taken)
 
 
+def sync_with_browser() -> None:
+    """Merge the browser's record of met challenges into this session's (and keep the browser's up to date)."""
+    _sync_with_browser()
+
+
+def progress_line(page: str) -> str | None:
+    """'2 of 4 challenges done' for `page` (None: it sets none)."""
+    challenges = challenges_for(page)
+    if not challenges:
+        return None
+    done = done_keys()
+    return f"{sum(c.key in done for c in challenges)} of {len(challenges)} challenges done"
+
+
 def _sync_with_browser() -> None:
     done = done_keys()
     result = _STORE(

@@ -36,6 +36,7 @@ from core.challenges import (
     memorising,
     most_confused_pair,
     name_a_photo,
+    one_change_at_a_time,
     overshoot,
     own_pipeline,
     predict_the_update,
@@ -469,3 +470,20 @@ def test_the_classify_challenges_read_the_prediction_the_page_shows():
     assert your_own_model_reads_it(_shown(model="own", probability=0.85)).met
     assert "train the digits" in your_own_model_reads_it(_shown(model="shipped")).progress
     assert not your_own_model_reads_it(_shown(model="own", probability=0.6)).met
+
+
+def test_a_fair_comparison_needs_exactly_one_difference_and_as_many_epochs():
+    from core.runs import RunRecord
+
+    def run(name, lr, epochs, optimizer="Adam"):
+        history = [{"epoch": e, "test_acc": 0.5} for e in range(1, epochs + 1)]
+        return RunRecord(name, "cli", {"lr": lr, "optimizer": optimizer}, history)
+
+    def attempt(*picked):
+        return Attempt(None, (), extra={"picked": list(picked)})
+
+    assert one_change_at_a_time(attempt(run("a", 0.1, 5), run("b", 0.01, 5))).met
+    assert not one_change_at_a_time(attempt(run("a", 0.1, 5), run("b", 0.01, 7))).met  # not trained as long
+    two = one_change_at_a_time(attempt(run("a", 0.1, 5), run("b", 0.01, 5, "SGD")))
+    assert not two.met and "differs in 2 settings" in two.progress
+    assert one_change_at_a_time(attempt(run("a", 0.1, 5))).progress == "pick two runs or more"

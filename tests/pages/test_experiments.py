@@ -27,6 +27,7 @@ def test_with_no_runs_the_page_says_how_to_make_one(runs_dir):
     at = open_page("pages/experiments.py")
     assert any("No runs yet" in i.value for i in at.info)
     assert not at.exception
+    assert any(c.value == "Not yet. Now: no CLI run in the runs folder yet." for c in at.caption)
 
 
 def test_cli_runs_are_compared_and_the_helpful_change_is_named(runs_dir):
@@ -42,6 +43,8 @@ def test_cli_runs_are_compared_and_the_helpful_change_is_named(runs_dir):
     at = open_page("pages/experiments.py")
     assert not at.exception
     assert any("junk/run.json was skipped: not valid JSON" in plain(c.value) for c in at.caption)
+    done = at.session_state["challenges/done"]
+    assert {"experiments/cli", "experiments/fair"} <= done  # slow and fast differ in the learning rate alone
     assert at.multiselect(key=K + "picked").value == ["slow", "fast", "twin"]
     table = at.dataframe[0].value
     assert list(table["run"]) == ["slow", "fast", "twin"] and "learning_rate" in table.columns
@@ -67,5 +70,6 @@ def test_a_session_run_is_listed_saved_and_outlives_the_server(runs_dir):
     assert len(runs) == 1 and not notes and runs[0].source == "classification"
     assert "train.learning_rate" in runs[0].settings and runs[0].final["epoch"] == 1
     assert (runs_dir / runs[0].name / "model.safetensors").is_file()
+    assert "experiments/keep" in at.session_state["challenges/done"]
     fresh = open_page("pages/experiments.py")  # a new session: the saved run is still there
     assert runs[0].name in fresh.multiselect(key=K + "picked").options

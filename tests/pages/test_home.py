@@ -1,6 +1,6 @@
 import torch
 
-from tests.pages.conftest import open_page
+from tests.pages.conftest import ROOT, open_page
 
 
 def test_home_lists_existing_topics_device_and_versions():
@@ -19,3 +19,13 @@ def test_sidebar_has_device_choice_and_seed():
     assert any("CUDA asked for but not available" in c.value for c in at.sidebar.caption)
     at.sidebar.number_input(key="app/seed").set_value(7).run()
     assert not at.exception
+
+
+def test_home_shows_each_pages_challenge_progress():
+    at = open_page("pages/tensors.py")
+    at.text_input(key="fix-line-tensors-shape").set_value("c = a @ b.T")
+    at.button(key="FormSubmitter:tensors/form/shape-Run").click().run()
+    at.switch_page(str(ROOT / "pages" / "home.py")).run()
+    progress = [c.value for c in at.caption if "challenges done" in c.value]
+    assert len(progress) == 11 and progress[0] == ":material/emoji_events: 1 of 4 challenges done"  # Tensors
+    assert progress[1] == ":material/emoji_events: 0 of 3 challenges done"  # The PyTorch workflow
