@@ -33,7 +33,7 @@ def _epoch(page, index: int) -> int:
 def test_upload_a_zip_preview_augmentations_and_run_the_experiment(page, app_url, screenshots, tmp_path):
     page.goto(app_url + "/custom_data")
     wait_for_idle(page)
-    page.get_by_text("your zip").click()
+    page.get_by_test_id("stRadioGroup").get_by_text("your zip").click()
     wait_for_idle(page)
     page.locator("input[type='file']").set_input_files(str(_zip(tmp_path)))
     page.get_by_text("1 junk file(s)").first.wait_for(timeout=30000)

@@ -1,5 +1,7 @@
 """Backprop step by step in the real browser: the five buttons in order, the chain rule, a weight set by hand."""
 
+import re
+
 import pytest
 
 from devtools.browser import wait_for_idle
@@ -31,12 +33,14 @@ def test_step_through_the_five_buttons_and_see_autograd_agree(page, app_url, scr
         if label == "4. Backward pass":
             page.get_by_text("They agree.").first.wait_for(timeout=30000)
             page.screenshot(path=str(screenshots / "backprop-backward.png"))
-    page.get_by_text("The update:").first.wait_for(timeout=30000)
+    page.get_by_text("The update:", exact=True).first.wait_for(
+        timeout=30000
+    )  # not the challenge's "Predict the update:"
     assert "0 optimizer steps" not in page.get_by_text("since the start").first.inner_text()
     loss = page.get_by_text("Training-set loss now").first
     assert loss.is_visible()
     editor = page.get_by_role("spinbutton", name="Set it by hand")
     editor.fill("2.5")
     editor.press("Enter")
-    page.get_by_text("Training-set loss", exact=False).filter(has_text="→").first.wait_for(timeout=30000)
+    page.get_by_text(re.compile(r"^Training-set loss \S+ → ")).first.wait_for(timeout=30000)  # the editor's caption
     page.screenshot(path=str(screenshots / "backprop-edited.png"))
