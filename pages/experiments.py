@@ -2,10 +2,8 @@
 
 import streamlit as st
 
-from core.challenges import Attempt
 from core.runs import load_runs, runs_folder
 from playground import experiments_view as view
-from playground.challenges_ui import challenge_panel
 from playground.literal import literal
 from playground.page_link import follow_link, keep_in_address
 from playground.teacher_link_ui import teacher_link_maker
@@ -27,38 +25,13 @@ saved_runs, notes = load_runs(folder)
 for note in notes:
     st.caption(literal(note))
 
-if live:
-    st.subheader("This session's runs")
-    saved = st.session_state.setdefault(view.SAVED, {})
-    for namespace, (record, run) in live.items():
-        cols = st.columns([3, 1], vertical_alignment="center")
-        epochs = record.final.get("epoch")
-        cols[0].markdown(f"**{literal(record.name)}**: {epochs} epochs")
-        already = saved.get(namespace)
-        if already and already[0] == run.epoch:
-            cols[1].caption(f"saved as {literal(already[1])}")
-        elif cols[1].button("Save to the runs folder", key=K + "save/" + namespace):
-            try:
-                name = view.save_session_run(folder, namespace, record, run)
-            except OSError as error:
-                st.error(literal(f"Could not write to the runs folder: {error}"))
-            else:
-                saved[namespace] = (run.epoch, name)
-                st.rerun()
+view.session_runs_section(folder, live)
 
 runs = [record for record, _ in live.values()] + saved_runs
 panel = st.container()  # the challenges, checked on the runs and the ones picked below
 
-
-def challenges(picked: list) -> None:
-    """The page's challenges, on every run and the picked ones."""
-    extra = {"runs": runs, "picked": picked, "saved": len(st.session_state.get(view.SAVED, {}))}
-    with panel:
-        challenge_panel(PAGE, None, lambda: Attempt(None, (), extra=extra), subject="Now")
-
-
 if not runs:
-    challenges([])
+    view.challenges(panel, runs, [])
     st.info(
         "No runs yet. Train a model on any page (Play or Step), or run "
         "`python -m core.train --data digits --epochs 5`, then come back."
@@ -71,7 +44,7 @@ picked_names = st.multiselect(
     "Runs to compare", names, default=default, key=K + "picked", max_selections=view.MAX_PICKED
 )
 picked = [run for run in runs if run.name in picked_names]
-challenges(picked)
+view.challenges(panel, runs, picked)
 if not picked:
     st.info("Pick one run or more.")
     st.stop()

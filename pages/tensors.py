@@ -3,16 +3,14 @@
 import streamlit as st
 import torch
 
-from core import common_errors, device_timing
-from core.challenges import Attempt
+from core import device_timing
 from core.tensor_ops import OPERATIONS
 from core.tensors import TensorInputError, TensorSpec, build
-from playground.challenges_ui import challenge_panel
 from playground.literal import literal
 from playground.page_link import follow_link, keep_in_address
 from playground.sidebar import current_seed
 from playground.teacher_link_ui import teacher_link_maker
-from playground.tensor_lessons import show_common_errors, show_device_timing
+from playground.tensor_lessons import common_errors_lesson, show_device_timing, show_reproducibility
 from playground.tensor_views import show_facts, show_operation, show_values
 from playground.tensor_widgets import op_params_ui, tensor_spec_ui
 
@@ -72,29 +70,10 @@ with operate_tab:
         show_operation(name, a, b, params, PAGE)
 
 with errors_tab:
-    panel = st.container()  # the challenges, checked on the lines below
-    fixes = show_common_errors(DEVICES, PAGE)
-    with panel:
-        challenge_panel("tensors", None, lambda: Attempt(None, (), extra={"fixes": fixes}), subject="Your line")
+    common_errors_lesson(DEVICES, PAGE)
 
 with seed_tab:
-    st.markdown("Random numbers differ on every draw, unless you reset the seed before each draw.")
-    use_seed = st.toggle("Reset the seed before each draw", key=PAGE + "use_seed")
-    seed = int(
-        st.number_input("Seed", 0, 2**31 - 1, current_seed(), key=PAGE + "seed", disabled=not use_seed, width=220)
-    )
-    first, second, code = common_errors.random_pair(seed if use_seed else None)
-    st.code(code, language="python")
-    same = bool(torch.equal(first, second))
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**a**")
-        show_values(first, PAGE + "seed/a")
-    with right:
-        st.markdown("**b**")
-        show_values(second, PAGE + "seed/b")
-    (st.success if same else st.info)(f"a == b everywhere: {same}")
-    st.button("Draw again", key=PAGE + "draw_again")
+    show_reproducibility(PAGE, current_seed())
 
 with device_tab:
     show_device_timing(PAGE)

@@ -10,7 +10,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
+from core.challenges import Attempt
 from core.runs import (
     RunRecord,
     differing_settings,
@@ -19,6 +21,7 @@ from core.runs import (
     unused_name,
     which_change_helped,
 )
+from playground.challenges_ui import challenge_panel
 from playground.literal import literal
 from playground.live.run import LiveRun
 from playground.topics import TOPICS
@@ -165,3 +168,33 @@ def plot_runs(runs: list[RunRecord]) -> None:
     left.plotly_chart(curves_figure(runs, "loss", "Loss (solid: test, dashed: train)"), key=K + "loss")
     if any(isinstance(row.get("test_acc"), (int, float)) for run in runs for row in run.history):
         right.plotly_chart(curves_figure(runs, "acc", "Accuracy (solid: test, dashed: train)"), key=K + "acc")
+
+
+def session_runs_section(folder: Path, live: dict[str, tuple[RunRecord, LiveRun]]) -> None:
+    """This session's runs, each with a button that saves it to the runs folder (once per epoch it reached)."""
+    if not live:
+        return
+    st.subheader("This session's runs")
+    saved = st.session_state.setdefault(SAVED, {})
+    for namespace, (record, run) in live.items():
+        cols = st.columns([3, 1], vertical_alignment="center")
+        epochs = record.final.get("epoch")
+        cols[0].markdown(f"**{literal(record.name)}**: {epochs} epoch{'' if epochs == 1 else 's'}")
+        already = saved.get(namespace)
+        if already and already[0] == run.epoch:
+            cols[1].caption(f"saved as {literal(already[1])}")
+        elif cols[1].button("Save to the runs folder", key=K + "save/" + namespace):
+            try:
+                name = save_session_run(folder, namespace, record, run)
+            except OSError as error:
+                st.error(literal(f"Could not write to the runs folder: {error}"))
+            else:
+                saved[namespace] = (run.epoch, name)
+                st.rerun()
+
+
+def challenges(panel: DeltaGenerator, runs: list[RunRecord], picked: list[RunRecord]) -> None:
+    """The page's challenges in `panel`, on every run, the picked ones and this session's saved ones."""
+    extra = {"runs": runs, "picked": picked, "saved": len(st.session_state.get(SAVED, {}))}
+    with panel:
+        challenge_panel("experiments", None, lambda: Attempt(None, (), extra=extra), subject="Now")

@@ -6,11 +6,41 @@ import streamlit as st
 import torch
 
 from core import common_errors, device_timing
+from core.challenges import Attempt
 from core.common_errors import ErrorDemo
 from core.fix_exercises import EXERCISES, Exercise, FixOutcome, try_fix
+from playground.challenges_ui import challenge_panel
 from playground.figures import timing_figure
+from playground.tensor_views import show_values
 
 FIX_LINE = "fix-line-"  # key prefix of the learner's line (the app's style sets it in a code font)
+
+
+def common_errors_lesson(devices: list[str], prefix: str) -> None:
+    """The three common errors to fix, with the page's challenges checked on the learner's lines."""
+    panel = st.container()  # the challenges first, checked on the lines below
+    fixes = show_common_errors(devices, prefix)
+    with panel:
+        challenge_panel("tensors", None, lambda: Attempt(None, (), extra={"fixes": fixes}), subject="Your line")
+
+
+def show_reproducibility(prefix: str, seed: int) -> None:
+    """Two random draws: different, or equal when the seed is reset before each."""
+    st.markdown("Random numbers differ on every draw, unless you reset the seed before each draw.")
+    use_seed = st.toggle("Reset the seed before each draw", key=prefix + "use_seed")
+    seed = int(st.number_input("Seed", 0, 2**31 - 1, seed, key=prefix + "seed", disabled=not use_seed, width=220))
+    first, second, code = common_errors.random_pair(seed if use_seed else None)
+    st.code(code, language="python")
+    same = bool(torch.equal(first, second))
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**a**")
+        show_values(first, prefix + "seed/a")
+    with right:
+        st.markdown("**b**")
+        show_values(second, prefix + "seed/b")
+    (st.success if same else st.info)(f"a == b everywhere: {same}")
+    st.button("Draw again", key=prefix + "draw_again")
 
 
 def show_common_errors(devices: list[str], prefix: str) -> dict[str, FixOutcome]:
